@@ -1,0 +1,87 @@
+// The dVRK patient-side manipulator (PSM) with the Large Needle Driver (LND 400006).
+// Kinematics, ranges and efforts from ../shared/REFERENCE.md (sawIntuitiveResearchKit psm.json and the LND tool file).
+// Frame 0 is the remote centre of motion (RCM): joints 1 and 2 rotate about axes through it, so the shaft
+// always passes through it (the real arm does this with a parallelogram; here the joint axes do it directly).
+import type { DhRow, JointSpec, LinkSpec, RobotSpec } from '../robot-spec.ts';
+import { dhHomeOrigin, IDENTITY_ROWS, rows4 } from './dh-links.ts';
+
+const deg = Math.PI / 180;
+
+export const PSM_DH: readonly DhRow[] = [
+  { joint: 'outer_yaw', type: 'revolute', alpha: Math.PI / 2, a: 0, theta: 0, d: 0, offset: Math.PI / 2 },
+  { joint: 'outer_pitch', type: 'revolute', alpha: -Math.PI / 2, a: 0, theta: 0, d: 0, offset: -Math.PI / 2 },
+  { joint: 'outer_insertion', type: 'prismatic', alpha: Math.PI / 2, a: 0, theta: 0, d: 0, offset: -0.4318 },
+  { joint: 'outer_roll', type: 'revolute', alpha: 0, a: 0, theta: 0, d: 0.4162, offset: 0 },
+  { joint: 'outer_wrist_pitch', type: 'revolute', alpha: -Math.PI / 2, a: 0, theta: 0, d: 0, offset: -Math.PI / 2 },
+  { joint: 'outer_wrist_yaw', type: 'revolute', alpha: -Math.PI / 2, a: 0.0091, theta: 0, d: 0, offset: -Math.PI / 2 },
+];
+
+/** Tool-tip offset after frame 6 (rotation to the Intuitive convention: tip z along the jaws). */
+export const PSM_TOOL_TIP = [[0, -1, 0, 0], [0, 0, 1, 0], [-1, 0, 0, 0], [0, 0, 0, 1]] as const;
+
+/** Shortest insertion the IK may command (m), and the safe distance of the wrist from the RCM. */
+export const PSM_MIN_INSERTION = 0.04;
+
+// Servo gains aim at roughly 30 Hz closed-loop bandwidth with the link inertias below, critically damped.
+const joints: JointSpec[] = [
+  { name: 'outer_yaw', type: 'revolute', lower: -91 * deg, upper: 91 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
+  { name: 'outer_pitch', type: 'revolute', lower: -53 * deg, upper: 53 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
+  { name: 'outer_insertion', type: 'prismatic', lower: 0, upper: 0.24, effort: 14.81, trackingErrorLimit: 0.02, servo: { stiffness: 8000, damping: 90 }, armature: 0.05 },
+  { name: 'outer_roll', type: 'revolute', lower: -260 * deg, upper: 260 * deg, effort: 0.33, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'outer_wrist_pitch', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.25, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'outer_wrist_yaw', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.2, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'jaw', type: 'revolute', lower: -40 * deg, upper: 80 * deg, effort: 0.16, trackingErrorLimit: 90 * deg, servo: { stiffness: 2, damping: 0.02 }, armature: 5e-5 },
+];
+
+const SHAFT_RADIUS = 0.0042; // 8.4 mm instrument shaft
+const SHAFT_LENGTH = PSM_DH[3].d;
+
+/**
+ * Link masses (kg). The real arm is counterbalanced about the RCM, so the yaw and pitch links carry
+ * their mass at the RCM; the carriage (sterile adapter + instrument housing) moves with insertion.
+ */
+export const PSM_MASSES = {
+  yaw: 1.5, pitch: 1.2, carriage: 0.45, shaft: 0.04, wristPitch: 0.003, wristYaw: 0.002, finger: 0.001,
+} as const;
+
+function link(i: number, name: string, mass: number, com: [number, number, number], inertia: [number, number, number], shapes: LinkSpec['shapes']): LinkSpec {
+  return { name, parent: i - 1, origin: rows4(dhHomeOrigin(PSM_DH[i])), axis: [0, 0, 1], drive: { joint: i, gain: 1 }, mass, com, inertia, shapes };
+}
+
+function finger(name: string, side: 1 | -1): LinkSpec {
+  // Fingers close along +y6, the tip's approach direction; they open in the x6–y6 plane about z6.
+  return {
+    name, parent: 5, origin: IDENTITY_ROWS, axis: [0, 0, 1], drive: { joint: 6, gain: side * 0.5 },
+    mass: PSM_MASSES.finger, com: [side * 0.0008, 0.005, 0], inertia: [1e-8, 1e-8, 1e-8],
+    shapes: [{ kind: 'box', halfExtents: [0.0008, 0.005, 0.0015], center: [side * 0.0008, 0.005, 0] }],
+  };
+}
+
+const links: LinkSpec[] = [
+  link(0, 'yaw_link', PSM_MASSES.yaw, [0, 0, 0], [0.02, 0.02, 0.02], []),
+  link(1, 'pitch_link', PSM_MASSES.pitch, [0, 0, 0], [0.015, 0.015, 0.015], []),
+  // Frame 3 sits at the instrument's proximal end, 0.4162 m behind the wrist; the carriage is there.
+  link(2, 'carriage', PSM_MASSES.carriage, [0, 0, -0.03], [0.0008, 0.0008, 0.0004], []),
+  // Frame 4 is at the wrist; the shaft runs back from it along −z4.
+  link(3, 'shaft', PSM_MASSES.shaft, [0, 0, -SHAFT_LENGTH / 2], [6e-4, 6e-4, 4e-7], [
+    { kind: 'cylinder', radius: SHAFT_RADIUS, halfLength: 0.1, center: [0, 0, -0.1], axis: [0, 0, 1] },
+  ]),
+  link(4, 'wrist_pitch_link', PSM_MASSES.wristPitch, [0.0045, 0, 0], [1e-7, 1e-7, 1e-7], [
+    { kind: 'sphere', radius: 0.003, center: [0.0045, 0, 0] },
+  ]),
+  link(5, 'wrist_yaw_link', PSM_MASSES.wristYaw, [0, 0, 0], [1e-7, 1e-7, 1e-7], []),
+  finger('jaw_finger_a', 1),
+  finger('jaw_finger_b', -1),
+];
+
+export const PSM_SPEC: RobotSpec = {
+  type: 'psm',
+  joints,
+  links,
+  dh: PSM_DH,
+  toolTip: PSM_TOOL_TIP,
+  tipLink: 5,
+  shaftLink: 3,
+  instrumentLinks: [3, 4, 5, 6, 7],
+  ready: [0, 0, 0.12, 0, 0, 0, 20 * deg],
+};
