@@ -1,0 +1,48 @@
+// Stage 1 — latch: takes each robot's input sample for this tick. A sample with a non-finite number,
+// or outside the master workspace, is rejected here: an event, the last good input held, the safe state.
+import { map, type OperatorFunction } from 'rxjs';
+import { copyInput, operatorInput, type TickFrame } from '../frame.ts';
+import type { InputSource } from '../input-source.ts';
+import type { EventLog } from '../events.ts';
+import { enterSafeState } from '../safety.ts';
+
+/** Largest operator hand excursion accepted from the start point (m): far beyond any master workspace. */
+export const MASTER_WORKSPACE_M = 1.0;
+
+export function latchInput(sources: readonly (InputSource | undefined)[], log: EventLog): OperatorFunction<TickFrame, TickFrame> {
+  const scratch = sources.map(() => operatorInput());
+  return map((frame) => {
+    const robots = frame.robots;
+    for (let i = 0; i < robots.length; i++) {
+      const rf = robots[i];
+      rf.fresh = false;
+      const src = sources[i];
+      if (!src) continue;
+      const s = scratch[i];
+      if (!src.sample(frame.tick, s)) continue;
+      const problem = checkSample(s.p, s.q, s.grip);
+      if (problem) {
+        const finite = !problem.startsWith('non-finite');
+        log.emit(frame.tick, rf.id, finite ? 'input_rejected' : 'non_finite', problem);
+        enterSafeState(rf, log, frame.tick, finite ? 'input_rejected' : 'non_finite', false);
+        continue;
+      }
+      copyInput(rf.input, s);
+      rf.fresh = true;
+      rf.lastInputTick = frame.tick;
+    }
+    return frame;
+  });
+}
+
+/** Why a sample is unusable, or null. Allocates a message only when the sample is bad. */
+export function checkSample(p: Float64Array, q: Float64Array, grip: number): string | null {
+  for (let k = 0; k < 3; k++) if (!Number.isFinite(p[k])) return `non-finite position p[${k}] = ${p[k]}`;
+  for (let k = 0; k < 4; k++) if (!Number.isFinite(q[k])) return `non-finite orientation q[${k}] = ${q[k]}`;
+  if (!Number.isFinite(grip)) return `non-finite grip = ${grip}`;
+  const r = Math.hypot(p[0], p[1], p[2]);
+  if (r > MASTER_WORKSPACE_M) return `position ${r.toFixed(3)} m from the start, outside the ${MASTER_WORKSPACE_M} m master workspace`;
+  const n = Math.hypot(q[0], q[1], q[2], q[3]);
+  if (Math.abs(n - 1) > 1e-3) return `orientation quaternion has norm ${n.toFixed(4)}, expected 1`;
+  return null;
+}

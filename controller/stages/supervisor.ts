@@ -1,0 +1,53 @@
+// Stage 2 — supervisor: emergency stop, the watchdog, and the operator's reset and re-enable requests.
+// It decides from inputs alone whether each robot may move this tick.
+import { map, type OperatorFunction } from 'rxjs';
+import { TELEOP_ALIGNING, TELEOP_DISABLED, type TickFrame } from '../frame.ts';
+import type { EventLog } from '../events.ts';
+import { enterSafeState, WATCHDOG_S } from '../safety.ts';
+
+export function supervisor(log: EventLog): OperatorFunction<TickFrame, TickFrame> {
+  let estopLatched = false;
+  let watchdogTicks = -1;
+  const stale: boolean[] = [];
+  return map((frame) => {
+    if (watchdogTicks < 0) watchdogTicks = Math.round(WATCHDOG_S / frame.dt);
+    const robots = frame.robots;
+    for (let i = 0; i < robots.length; i++) {
+      const rf = robots[i];
+      if (rf.estop) {
+        rf.estop = false;
+        if (!estopLatched) log.emit(frame.tick, null, 'estop', 'emergency stop');
+        estopLatched = true;
+      }
+    }
+    for (let i = 0; i < robots.length; i++) {
+      const rf = robots[i];
+      if (estopLatched) enterSafeState(rf, log, frame.tick, 'estop', false);
+      const age = frame.tick - rf.lastInputTick;
+      const isStale = age > watchdogTicks;
+      if (isStale && !stale[i]) {
+        log.emit(frame.tick, rf.id, 'watchdog', `no input for ${Math.round(age * frame.dt * 1000)} ms (limit ${WATCHDOG_S * 1000} ms)`, age * frame.dt);
+        enterSafeState(rf, log, frame.tick, 'watchdog', false);
+      }
+      stale[i] = isStale;
+      if (rf.requestReset) {
+        rf.requestReset = false;
+        if (estopLatched) log.emit(frame.tick, null, 'reset', 'emergency stop cleared');
+        estopLatched = false;
+      }
+      if (rf.requestEnable) {
+        rf.requestEnable = false;
+        if (estopLatched) {
+          log.emit(frame.tick, rf.id, 'enable', 'refused: emergency stop active, reset first');
+        } else if (isStale) {
+          log.emit(frame.tick, rf.id, 'enable', 'refused: no fresh operator input');
+        } else if (rf.teleop === TELEOP_DISABLED) {
+          rf.safe = false;
+          rf.teleop = TELEOP_ALIGNING;
+          log.emit(frame.tick, rf.id, 'enable', 'teleoperation enabled');
+        }
+      }
+    }
+    return frame;
+  });
+}

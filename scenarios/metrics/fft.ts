@@ -1,0 +1,97 @@
+// Discrete Fourier transforms for the offline metrics: an in-place iterative radix-2 FFT, and Bluestein's chirp-z
+// algorithm on top of it for any length (the metrics transform mirror-extended signals, whose length 2N is rarely a
+// power of two, and zero-padding would break the periodic continuity the mirror extension buys).
+// Not for the control loop: these allocate freely.
+
+/** In-place radix-2 FFT of (re, im); length must be a power of two. `inverse` computes the unscaled inverse. */
+export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): void {
+  const n = re.length;
+  if (n !== im.length) throw new RangeError('re and im must have the same length');
+  if (n <= 1) return;
+  if ((n & (n - 1)) !== 0) throw new RangeError(`radix-2 FFT length must be a power of two, got ${n}`);
+  // bit reversal
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      let t = re[i]; re[i] = re[j]; re[j] = t;
+      t = im[i]; im[i] = im[j]; im[j] = t;
+    }
+  }
+  const sign = inverse ? 1 : -1;
+  for (let len = 2; len <= n; len <<= 1) {
+    const half = len >> 1;
+    const ang = (sign * 2 * Math.PI) / len;
+    // twiddles computed directly (not by recurrence) to keep the error flat for long transforms
+    for (let k = 0; k < half; k++) {
+      const wr = Math.cos(ang * k), wi = Math.sin(ang * k);
+      for (let i = k; i < n; i += len) {
+        const j = i + half;
+        const xr = re[j] * wr - im[j] * wi;
+        const xi = re[j] * wi + im[j] * wr;
+        re[j] = re[i] - xr; im[j] = im[i] - xi;
+        re[i] += xr; im[i] += xi;
+      }
+    }
+  }
+}
+
+function nextPow2(n: number): number {
+  let m = 1;
+  while (m < n) m <<= 1;
+  return m;
+}
+
+/**
+ * DFT of any length: X_k = Σ x_n e^{∓2πi kn/N} (− forward, + inverse, unscaled). Returns new arrays.
+ * Power-of-two lengths go straight to the radix-2 FFT; others use Bluestein's algorithm.
+ */
+export function dft(reIn: ArrayLike<number>, imIn: ArrayLike<number>, inverse = false): { re: Float64Array; im: Float64Array } {
+  const n = reIn.length;
+  if (imIn.length !== n) throw new RangeError('re and im must have the same length');
+  if (n === 0) return { re: new Float64Array(0), im: new Float64Array(0) };
+  if ((n & (n - 1)) === 0) {
+    const re = Float64Array.from(reIn), im = Float64Array.from(imIn);
+    fftRadix2(re, im, inverse);
+    return { re, im };
+  }
+  const m = nextPow2(2 * n - 1);
+  const sign = inverse ? 1 : -1;
+  // chirp w_k = e^{sign·iπ k²/n}; k² is reduced mod 2n exactly in integers to keep the angle small and precise
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  const twoN = 2 * n;
+  for (let k = 0; k < n; k++) {
+    const k2 = (k * k) % twoN; // k < 2^26 in practice, so k*k is exact in float64
+    const a = (sign * Math.PI * k2) / n;
+    cr[k] = Math.cos(a);
+    ci[k] = Math.sin(a);
+  }
+  const ar = new Float64Array(m), ai = new Float64Array(m);
+  for (let k = 0; k < n; k++) {
+    const xr = reIn[k], xi = imIn[k];
+    ar[k] = xr * cr[k] - xi * ci[k];
+    ai[k] = xr * ci[k] + xi * cr[k];
+  }
+  const br = new Float64Array(m), bi = new Float64Array(m);
+  br[0] = cr[0]; bi[0] = -ci[0];
+  for (let k = 1; k < n; k++) {
+    br[k] = br[m - k] = cr[k];
+    bi[k] = bi[m - k] = -ci[k];
+  }
+  fftRadix2(ar, ai);
+  fftRadix2(br, bi);
+  for (let k = 0; k < m; k++) {
+    const r = ar[k] * br[k] - ai[k] * bi[k];
+    const i = ar[k] * bi[k] + ai[k] * br[k];
+    ar[k] = r; ai[k] = i;
+  }
+  fftRadix2(ar, ai, true);
+  const re = new Float64Array(n), im = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const yr = ar[k] / m, yi = ai[k] / m;
+    re[k] = yr * cr[k] - yi * ci[k];
+    im[k] = yr * ci[k] + yi * cr[k];
+  }
+  return { re, im };
+}

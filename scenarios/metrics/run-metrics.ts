@@ -1,0 +1,122 @@
+// Metrics of a run, computed from what happened in it: a tap after the physics step records per tick
+// into preallocated arrays, and `finish` turns them into the numbers of result.json.
+import { map } from 'rxjs';
+import type { Stage } from '../../controller/loop.ts';
+import type { DhChain } from '../../controller/kinematics/dh-chain.ts';
+import type { SimRobot } from '../../sim/robot.ts';
+import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
+import { tremorAttenuationDb, voluntaryLagMs } from './tremor-metrics.ts';
+
+export const TREMOR_BAND_HZ: readonly [number, number] = [6, 14];
+export const VOLUNTARY_CUTOFF_HZ = 2;
+
+interface RobotRecord {
+  readonly robot: SimRobot;
+  readonly chain: DhChain | undefined;
+  readonly handIn: Float64Array[];
+  readonly filtered: Float64Array[];
+  tipSq: number;
+  tipCount: number;
+  rcmMax: number;
+  path: number;
+  readonly lastTip: Float64Array;
+  hasLast: boolean;
+  maxForce: number;
+  trackMaxRad: number;
+}
+
+export class RunMetrics {
+  private readonly records: RobotRecord[];
+  private readonly dt: number;
+  private n = 0;
+  private readonly m1 = mat4();
+  private readonly m2 = mat4();
+  private readonly m3 = mat4();
+
+  constructor(robots: readonly SimRobot[], chains: readonly (DhChain | undefined)[], ticks: number, dt: number) {
+    this.dt = dt;
+    this.records = robots.map((robot, i) => ({
+      robot,
+      chain: chains[i],
+      handIn: [0, 1, 2].map(() => new Float64Array(ticks)),
+      filtered: [0, 1, 2].map(() => new Float64Array(ticks)),
+      tipSq: 0, tipCount: 0, rcmMax: 0, path: 0, lastTip: new Float64Array(3), hasLast: false, maxForce: 0, trackMaxRad: 0,
+    }));
+  }
+
+  /** The tap for the loop. */
+  stage(): Stage {
+    return map((frame) => {
+      const k = this.n;
+      const cap = this.records.length > 0 ? this.records[0].handIn[0].length : 0;
+      for (let i = 0; i < this.records.length; i++) {
+        const rec = this.records[i];
+        const rf = frame.robots[i];
+        if (k < cap) {
+          for (let a = 0; a < 3; a++) {
+            rec.handIn[a][k] = rf.input.p[a];
+            rec.filtered[a][k] = rf.filteredP[a];
+          }
+        }
+        this.sampleRobot(rec, rf.qCommand);
+      }
+      this.n++;
+      return frame;
+    });
+  }
+
+  private sampleRobot(rec: RobotRecord, qCommand: Float64Array): void {
+    const robot = rec.robot;
+    const spec = robot.spec;
+    // Tool tip from the physics bodies vs the tip the joint command implies.
+    const tip = robot.tipPose(this.m1);
+    if (rec.chain) {
+      rec.chain.fk(qCommand, this.m2);
+      const cmd = mat4Mul(this.m3, robot.base, this.m2);
+      const dx = tip[3] - cmd[3], dy = tip[7] - cmd[7], dz = tip[11] - cmd[11];
+      rec.tipSq += dx * dx + dy * dy + dz * dz;
+      rec.tipCount++;
+    }
+    if (rec.hasLast) rec.path += Math.hypot(tip[3] - rec.lastTip[0], tip[7] - rec.lastTip[1], tip[11] - rec.lastTip[2]);
+    rec.lastTip[0] = tip[3]; rec.lastTip[1] = tip[7]; rec.lastTip[2] = tip[11];
+    rec.hasLast = true;
+    // Distance of the RCM point from the shaft axis (a line along z of the shaft link, from the bodies).
+    const s = robot.linkPose(spec.shaftLink, this.m2);
+    const rx = robot.base[3] - s[3], ry = robot.base[7] - s[7], rz = robot.base[11] - s[11];
+    const ax = s[2], ay = s[6], az = s[10];
+    const along = rx * ax + ry * ay + rz * az;
+    const d = Math.sqrt(Math.max(0, rx * rx + ry * ry + rz * rz - along * along));
+    if (d > rec.rcmMax) rec.rcmMax = d;
+    if (robot.contactForce > rec.maxForce) rec.maxForce = robot.contactForce;
+    for (let j = 0; j < spec.joints.length; j++) {
+      if (spec.joints[j].type !== 'revolute') continue;
+      const e = Math.abs(qCommand[j] - robot.position[j]);
+      if (e > rec.trackMaxRad) rec.trackMaxRad = e;
+    }
+  }
+
+  /** Metric name → value, per robot (`<id>.<metric>`), rounded to what a person can read. */
+  finish(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const rec of this.records) {
+      const id = rec.robot.id;
+      const n = Math.min(this.n, rec.handIn[0].length);
+      const hand = rec.handIn.map((a) => a.subarray(0, n));
+      const filt = rec.filtered.map((a) => a.subarray(0, n));
+      out[`${id}.tip_tracking_rmse_mm`] = round(1000 * Math.sqrt(rec.tipSq / Math.max(1, rec.tipCount)), 4);
+      out[`${id}.rcm_error_max_mm`] = round(1000 * rec.rcmMax, 4);
+      out[`${id}.path_length_mm`] = round(1000 * rec.path, 3);
+      out[`${id}.max_tip_force_n`] = round(rec.maxForce, 4);
+      out[`${id}.tracking_error_max_deg`] = round((rec.trackMaxRad * 180) / Math.PI, 4);
+      out[`${id}.tremor_attenuation_db`] = round(tremorAttenuationDb(hand, filt, this.dt, TREMOR_BAND_HZ), 3);
+      out[`${id}.filter_lag_ms`] = round(voluntaryLagMs(hand, filt, this.dt, VOLUNTARY_CUTOFF_HZ), 3);
+    }
+    return out;
+  }
+}
+
+function round(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,198 @@
+// Runs a scenario headless on the virtual clock: builds the world and the loop from the file, runs every
+// tick, and returns the result (metrics, assertions, events, state hashes).
+import { map } from 'rxjs';
+import { loadRapier } from '../sim/rapier.ts';
+import { SimWorld } from '../sim/world.ts';
+import { PSM_SPEC } from '../sim/robots/psm.ts';
+import type { RobotSpec } from '../sim/robot-spec.ts';
+import { quatConj, quatRotateVec } from '../sim/math/quat.ts';
+import { EventLog, type SimEvent } from '../controller/events.ts';
+import { createTickFrame, type TickFrame } from '../controller/frame.ts';
+import { controlLoop, type RobotLoopConfig, type Stage } from '../controller/loop.ts';
+import { virtualClock } from '../controller/clock.ts';
+import { createPsmKinematics } from '../controller/kinematics/psm-kinematics.ts';
+import { GravityCompensation } from '../controller/kinematics/gravity.ts';
+import { DEFAULT_TELEOP } from '../controller/stages/teleop.ts';
+import { controllerFor, type Scenario, type ScenarioExpectation } from './schema.ts';
+import { ScriptedHand } from './scripted-hand.ts';
+import { scenarioTimeline } from './timeline.ts';
+import { RunMetrics } from './metrics/run-metrics.ts';
+
+export const METRIC_NAMES = [
+  'tip_tracking_rmse_mm', 'rcm_error_max_mm', 'path_length_mm', 'max_tip_force_n',
+  'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms',
+] as const;
+
+const ROBOT_SPECS: Record<string, RobotSpec> = { psm: PSM_SPEC };
+const GRAVITY: [number, number, number] = [0, 0, -9.81];
+
+export interface Assertion {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly value: number;
+  readonly limit: { readonly min?: number; readonly max?: number };
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly ticks: number;
+  readonly dt: number;
+  readonly duration: number;
+  readonly wall_s: number;
+  readonly realtime_factor: number;
+  readonly metrics: Record<string, number>;
+  readonly assertions: readonly Assertion[];
+  readonly events: readonly SimEvent[];
+  readonly hash_interval: number;
+  readonly hashes: readonly { readonly tick: number; readonly hash: string }[];
+  readonly final_state_hash: string;
+}
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** State hash every N ticks (default: once per simulated second). */
+  readonly hashInterval?: number;
+  /** Called about every simulated second with the fraction done. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Wall clock for wall_s and the real-time factor; results never depend on it. */
+  readonly now?: () => number;
+  /** Extra operators: a user's controller between IK and joint control. */
+  readonly userStages?: readonly Stage[];
+}
+
+/** Checks what the schema cannot: metric names. Throws with the field path. */
+export function checkExpectations(s: Scenario): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  s.expect.forEach((e, i) => {
+    if ('metric' in e) {
+      const name = e.metric.split('.')[1];
+      if (!(METRIC_NAMES as readonly string[]).includes(name)) {
+        problems.push({ path: `expect[${i}].metric`, message: `unknown metric '${name}'; expected one of ${METRIC_NAMES.join(', ')}` });
+      }
+    }
+  });
+  return problems;
+}
+
+export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const R = await loadRapier();
+  const seed = opts.seed ?? s.seed;
+  const dt = 1 / s.rate;
+  const ticks = Math.round(s.duration / dt);
+  const now = opts.now ?? (() => performance.now());
+  const world = new SimWorld(R, { dt, gravity: GRAVITY });
+  try {
+    for (const o of s.objects) world.addObject(o);
+    const robotConfigs: RobotLoopConfig[] = [];
+    const hands = new Map<string, ScriptedHand>();
+    for (const r of s.robots) {
+      const spec = ROBOT_SPECS[r.type];
+      const q0 = r.joints ?? spec.ready;
+      if (q0.length !== spec.joints.length) throw new Error(`robots: ${r.id}.joints needs ${spec.joints.length} values (${spec.joints.map((j) => j.name).join(', ')})`);
+      const orientation = r.orientation ?? [0, 0, 0, 1];
+      const robot = world.addRobot(r.id, spec, { p: r.rcm, q: orientation }, q0);
+      const c = controllerFor(s, r.id);
+      const input = s.input[r.id];
+      const hand = input ? new ScriptedHand(input, dt, seed, r.id) : undefined;
+      if (hand) hands.set(r.id, hand);
+      const gBase = quatRotateVec([0, 0, 0], quatConj([0, 0, 0, 1], orientation), GRAVITY) as number[];
+      robotConfigs.push({
+        source: hand,
+        tremor: c.tremor_filter,
+        teleop: { ...DEFAULT_TELEOP, scale: c.scale, requireAlignment: c.align },
+        chain: createPsmKinematics(),
+        gravity: new GravityCompensation(spec, createPsmKinematics(), [gBase[0], gBase[1], gBase[2]]),
+        jointControl: { mode: c.joint_control, gravityCompensation: c.gravity_compensation },
+        monitor: { maxTipForce: c.max_tip_force_n ?? Infinity },
+      });
+      void robot;
+    }
+    const log = new EventLog(dt);
+    const frame = createTickFrame(dt, world.robots);
+    const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt);
+    const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
+    const hashes: { tick: number; hash: string }[] = [];
+    const controllerState = new Float64Array(frame.robots.reduce((n, rf) => n + controllerStateSize(rf.qCommand.length), 0));
+    const hashTap: Stage = map((f) => {
+      if ((f.tick + 1) % hashInterval === 0) hashes.push({ tick: f.tick + 1, hash: world.stateHash(writeControllerState(f, controllerState)) });
+      if (opts.onProgress && (f.tick + 1) % Math.round(1 / dt) === 0) opts.onProgress((f.tick + 1) / ticks);
+      return f;
+    });
+    const loop = controlLoop({
+      fs: s.rate,
+      log,
+      robots: robotConfigs,
+      plant: world,
+      timeline: scenarioTimeline(s, world, hands, log),
+      userStages: opts.userStages,
+      taps: [metrics.stage(), hashTap],
+    });
+    const t0 = now();
+    let failure: unknown;
+    virtualClock(frame, ticks, 0).pipe(loop).subscribe({ error: (e: unknown) => { failure = e; } });
+    if (failure) throw failure;
+    const wall = (now() - t0) / 1000;
+    const finalHash = world.stateHash(writeControllerState(frame, controllerState));
+    const values = metrics.finish();
+    const assertions = s.expect.map((e) => evaluate(e, values, log));
+    return {
+      scenario: s.name,
+      seed,
+      passed: assertions.every((a) => a.passed),
+      ticks,
+      dt,
+      duration: s.duration,
+      wall_s: round(wall, 3),
+      realtime_factor: round(s.duration / Math.max(wall, 1e-9), 2),
+      metrics: values,
+      assertions,
+      events: log.events,
+      hash_interval: hashInterval,
+      hashes,
+      final_state_hash: finalHash,
+    };
+  } finally {
+    world.free();
+  }
+}
+
+function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog): Assertion {
+  if ('metric' in e) {
+    const value = metrics[e.metric];
+    const ok = value !== undefined && !Number.isNaN(value) && (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);
+    return { name: e.metric, passed: ok, value, limit: { min: e.min, max: e.max } };
+  }
+  const value = log.count(e.event, e.robot);
+  const ok = (e.count_min === undefined || value >= e.count_min) && (e.count_max === undefined || value <= e.count_max);
+  return { name: `events.${e.event}${e.robot ? `@${e.robot}` : ''}`, passed: ok, value, limit: { min: e.count_min, max: e.count_max } };
+}
+
+function controllerStateSize(nj: number): number {
+  return 3 + 4 + 1 + 3 + 4 + 16 + 1 + nj + nj + 4;
+}
+
+/** The controller's part of the state hash: latched input, filter output, targets, commands, modes. */
+function writeControllerState(f: TickFrame, out: Float64Array): Float64Array {
+  let o = 0;
+  for (const rf of f.robots) {
+    out.set(rf.input.p, o); o += 3;
+    out.set(rf.input.q, o); o += 4;
+    out[o++] = rf.input.grip;
+    out.set(rf.filteredP, o); o += 3;
+    out.set(rf.filteredQ, o); o += 4;
+    out.set(rf.targetTip, o); o += 16;
+    out[o++] = rf.targetJaw;
+    out.set(rf.qCommand, o); o += rf.qCommand.length;
+    out.set(rf.qHold, o); o += rf.qHold.length;
+    out[o++] = rf.teleop; out[o++] = rf.clutched ? 1 : 0; out[o++] = rf.safe ? 1 : 0; out[o++] = rf.lastInputTick;
+  }
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,139 @@
+// A scripted operator hand: minimum-jerk motion between waypoints, plus a physiological tremor (a sinusoid
+// per axis, phases from the seed) and sensor noise. Dropouts and the clutch pedal come from the timeline.
+import type { InputSource } from '../controller/input-source.ts';
+import type { OperatorInput } from '../controller/frame.ts';
+import type { ScenarioInput } from './schema.ts';
+import { rngStream, type Rng } from './random.ts';
+
+const deg = Math.PI / 180;
+
+/** Minimum-jerk blend 10τ³ − 15τ⁴ + 6τ⁵ (Flash & Hogan). */
+export function minimumJerk(tau: number): number {
+  const t = tau <= 0 ? 0 : tau >= 1 ? 1 : tau;
+  return t * t * t * (10 + t * (-15 + 6 * t));
+}
+
+export class ScriptedHand implements InputSource {
+  private readonly dt: number;
+  private readonly times: Float64Array;
+  private readonly points: Float64Array; // 3 per waypoint
+  private readonly quats: Float64Array; // 4 per waypoint
+  private readonly grips: Float64Array;
+  private readonly tremorAmp: number;
+  private readonly tremorOmega: number;
+  private readonly phase = new Float64Array(3);
+  private readonly noiseSigma: number;
+  private readonly noise: Rng;
+  /** Dropout windows [startTick, endTick) during which nothing arrives. */
+  private readonly dropouts: [number, number][] = [];
+  /** Ticks at which the clutch pedal changes, with its new state. */
+  private readonly clutchAt: { tick: number; on: boolean }[] = [];
+  /** Ticks at which one sample carries a NaN (fault injection). */
+  private readonly nanAt = new Set<number>();
+  private clutch = false;
+  private clutchIndex = 0;
+  /** The voluntary (tremor- and noise-free) position of the last sample, for analysis. */
+  readonly voluntary = new Float64Array(3);
+
+  constructor(input: ScenarioInput, dt: number, seed: number, robotId: string) {
+    this.dt = dt;
+    const w = input.script;
+    this.times = Float64Array.from(w, (x) => x.t);
+    this.points = new Float64Array(w.length * 3);
+    this.quats = new Float64Array(w.length * 4);
+    this.grips = new Float64Array(w.length);
+    let grip = 0;
+    w.forEach((x, i) => {
+      this.points.set(x.p, 3 * i);
+      this.quats.set(rpyToQuat(x.rpy_deg ?? [0, 0, 0]), 4 * i);
+      grip = x.grip ?? grip;
+      this.grips[i] = grip;
+    });
+    this.tremorAmp = (input.tremor?.amplitude_mm ?? 0) / 1000;
+    this.tremorOmega = 2 * Math.PI * (input.tremor?.frequency_hz ?? 0);
+    const phases = rngStream(seed, `tremor-phase:${robotId}`);
+    for (let k = 0; k < 3; k++) this.phase[k] = 2 * Math.PI * phases.uniform();
+    this.noiseSigma = (input.noise?.position_mm ?? 0) / 1000;
+    this.noise = rngStream(seed, `input-noise:${robotId}`);
+  }
+
+  addDropout(t: number, duration: number): void {
+    this.dropouts.push([Math.round(t / this.dt), Math.round((t + duration) / this.dt)]);
+  }
+
+  addClutch(t: number, on: boolean): void {
+    this.clutchAt.push({ tick: Math.round(t / this.dt), on });
+    this.clutchAt.sort((a, b) => a.tick - b.tick);
+  }
+
+  addNan(t: number): void {
+    this.nanAt.add(Math.round(t / this.dt));
+  }
+
+  sample(tick: number, out: OperatorInput): boolean {
+    while (this.clutchIndex < this.clutchAt.length && this.clutchAt[this.clutchIndex].tick <= tick) {
+      this.clutch = this.clutchAt[this.clutchIndex++].on;
+    }
+    // Noise is drawn every tick, dropout or not, so a dropout does not shift the later noise.
+    const n0 = this.noise.gaussian(), n1 = this.noise.gaussian(), n2 = this.noise.gaussian();
+    for (let i = 0; i < this.dropouts.length; i++) {
+      const d = this.dropouts[i];
+      if (tick >= d[0] && tick < d[1]) return false;
+    }
+    const t = tick * this.dt;
+    this.voluntaryAt(t, out);
+    this.voluntary.set(out.p);
+    const a = this.tremorAmp, w = this.tremorOmega, s = this.noiseSigma;
+    out.p[0] += a * Math.sin(w * t + this.phase[0]) + s * n0;
+    out.p[1] += a * Math.sin(w * t + this.phase[1]) + s * n1;
+    out.p[2] += a * Math.sin(w * t + this.phase[2]) + s * n2;
+    out.clutch = this.clutch;
+    if (this.nanAt.has(tick)) out.p[0] = Number.NaN;
+    return true;
+  }
+
+  /** The scripted voluntary pose at time t (minimum-jerk between waypoints, held after the last). */
+  private voluntaryAt(t: number, out: OperatorInput): void {
+    const T = this.times;
+    const last = T.length - 1;
+    let i = 0;
+    while (i < last && t >= T[i + 1]) i++;
+    if (t <= T[0] || i >= last) {
+      const k = t <= T[0] ? 0 : last;
+      for (let c = 0; c < 3; c++) out.p[c] = this.points[3 * k + c];
+      for (let c = 0; c < 4; c++) out.q[c] = this.quats[4 * k + c];
+      out.grip = this.grips[k];
+      return;
+    }
+    const s = minimumJerk((t - T[i]) / (T[i + 1] - T[i]));
+    for (let c = 0; c < 3; c++) out.p[c] = this.points[3 * i + c] + s * (this.points[3 * i + 3 + c] - this.points[3 * i + c]);
+    nlerp(out.q, this.quats, 4 * i, 4 * i + 4, s);
+    out.grip = this.grips[i] + s * (this.grips[i + 1] - this.grips[i]);
+  }
+}
+
+function rpyToQuat([r, p, y]: readonly [number, number, number]): Float64Array {
+  const cr = Math.cos(r * deg / 2), sr = Math.sin(r * deg / 2);
+  const cp = Math.cos(p * deg / 2), sp = Math.sin(p * deg / 2);
+  const cy = Math.cos(y * deg / 2), sy = Math.sin(y * deg / 2);
+  // R = Rz(yaw)·Ry(pitch)·Rx(roll)
+  return Float64Array.of(
+    sr * cp * cy - cr * sp * sy,
+    cr * sp * cy + sr * cp * sy,
+    cr * cp * sy - sr * sp * cy,
+    cr * cp * cy + sr * sp * sy,
+  );
+}
+
+/** Normalised linear interpolation of two quaternions (shortest way): close to slerp for waypoint blends. */
+function nlerp(out: Float64Array, q: Float64Array, a: number, b: number, s: number): void {
+  const dot = q[a] * q[b] + q[a + 1] * q[b + 1] + q[a + 2] * q[b + 2] + q[a + 3] * q[b + 3];
+  const sign = dot < 0 ? -1 : 1;
+  let n = 0;
+  for (let c = 0; c < 4; c++) {
+    out[c] = (1 - s) * q[a + c] + s * sign * q[b + c];
+    n += out[c] * out[c];
+  }
+  n = Math.sqrt(n);
+  for (let c = 0; c < 4; c++) out[c] /= n;
+}

@@ -1,0 +1,43 @@
+// The state hash: SHA-256 over the raw float64 bytes of body poses and velocities, joint states and the
+// controller's state. Equal inputs and seed give equal hashes on any machine (every engine we run on is
+// little-endian; the bytes are those of the Float64Array as written).
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { SimWorld } from './world.ts';
+
+export class StateHasher {
+  private readonly world: SimWorld;
+  private buf: Float64Array;
+
+  constructor(world: SimWorld) {
+    this.world = world;
+    this.buf = new Float64Array(this.size(0));
+  }
+
+  private size(controllerLength: number): number {
+    let n = 1; // tick
+    for (const r of this.world.robots) n += r.bodyCount * 13 + r.position.length * 2;
+    n += this.world.objects.length * 13;
+    return n + controllerLength;
+  }
+
+  hash(controllerState?: Float64Array): string {
+    const need = this.size(controllerState?.length ?? 0);
+    if (this.buf.length !== need) this.buf = new Float64Array(need);
+    const b = this.buf;
+    let o = 0;
+    b[o++] = this.world.tick;
+    for (const r of this.world.robots) {
+      o = r.writeBodyState(b, o);
+      b.set(r.position, o); o += r.position.length;
+      b.set(r.velocity, o); o += r.velocity.length;
+    }
+    for (const obj of this.world.objects) {
+      const t = obj.body.translation(), q = obj.body.rotation(), v = obj.body.linvel(), w = obj.body.angvel();
+      b[o++] = t.x; b[o++] = t.y; b[o++] = t.z; b[o++] = q.x; b[o++] = q.y; b[o++] = q.z; b[o++] = q.w;
+      b[o++] = v.x; b[o++] = v.y; b[o++] = v.z; b[o++] = w.x; b[o++] = w.y; b[o++] = w.z;
+    }
+    if (controllerState) b.set(controllerState, o);
+    return bytesToHex(sha256(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+  }
+}

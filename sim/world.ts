@@ -1,0 +1,125 @@
+// The physics world: Rapier with z up and a fixed dt, the robots and objects in it, snapshots and the state hash.
+import type { EventQueue, TempContactForceEvent, World } from '@dimforge/rapier3d-deterministic-compat';
+import type { Rapier } from './rapier.ts';
+import type { RobotSpec } from './robot-spec.ts';
+import { SimRobot, type RobotPose } from './robot.ts';
+import { buildObject, type ObjectSpec, type SimObject } from './environment.ts';
+import { StateHasher } from './state-hash.ts';
+
+export interface WorldOptions {
+  /** Physics step, s. Default 1 ms (1 kHz, the dVRK teleoperation rate). */
+  readonly dt?: number;
+  readonly gravity?: readonly [number, number, number];
+  /** Rapier solver iterations per step. More iterations keep long joint chains stiffer. */
+  readonly solverIterations?: number;
+}
+
+export interface WorldSnapshot {
+  readonly tick: number;
+  readonly physics: Uint8Array;
+  readonly robots: readonly Float64Array[];
+}
+
+export class SimWorld {
+  readonly R: Rapier;
+  readonly dt: number;
+  world: World;
+  readonly robots: SimRobot[] = [];
+  readonly objects: SimObject[] = [];
+  tick = 0;
+  private readonly events: EventQueue;
+  private readonly onContactForce = (e: TempContactForceEvent): void => this.collectContact(e);
+  private hasher: StateHasher | undefined;
+
+  constructor(R: Rapier, options: WorldOptions = {}) {
+    this.R = R;
+    this.dt = options.dt ?? 0.001;
+    const g = options.gravity ?? [0, 0, -9.81];
+    this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
+    this.world.timestep = this.dt;
+    this.world.numSolverIterations = options.solverIterations ?? 8;
+    this.events = new R.EventQueue(true);
+  }
+
+  addRobot(id: string, spec: RobotSpec, base: RobotPose, q0: readonly number[] = spec.ready): SimRobot {
+    const robot = new SimRobot(id, spec, this.robots.length, base);
+    robot.build(this.R, this.world);
+    robot.setJointPositions(q0);
+    this.robots.push(robot);
+    this.hasher = undefined;
+    return robot;
+  }
+
+  addObject(spec: ObjectSpec): SimObject {
+    const obj = buildObject(this.R, this.world, spec);
+    this.objects.push(obj);
+    this.hasher = undefined;
+    return obj;
+  }
+
+  robot(id: string): SimRobot {
+    const r = this.robots.find((x) => x.id === id);
+    if (!r) throw new Error(`no robot '${id}' in the world`);
+    return r;
+  }
+
+  /** One physics step: commands in, Rapier step, states out. */
+  step(): void {
+    const robots = this.robots;
+    for (let i = 0; i < robots.length; i++) {
+      robots[i].write();
+      robots[i].contactForce = 0;
+    }
+    this.world.step(this.events);
+    this.events.drainContactForceEvents(this.onContactForce);
+    for (let i = 0; i < robots.length; i++) robots[i].read();
+    this.tick++;
+  }
+
+  private collectContact(e: TempContactForceEvent): void {
+    const c1 = e.collider1(), c2 = e.collider2();
+    const f = e.totalForceMagnitude();
+    const robots = this.robots;
+    for (let i = 0; i < robots.length; i++) {
+      if (robots[i].isInstrumentCollider(c1) || robots[i].isInstrumentCollider(c2)) robots[i].contactForce += f;
+    }
+  }
+
+  takeSnapshot(): WorldSnapshot {
+    return {
+      tick: this.tick,
+      physics: this.world.takeSnapshot(),
+      robots: this.robots.map((r) => Float64Array.from([...r.linkQ, ...r.position, ...r.velocity])),
+    };
+  }
+
+  restoreSnapshot(s: WorldSnapshot): void {
+    const old = this.world;
+    this.world = this.R.World.restoreSnapshot(s.physics);
+    old.free();
+    this.tick = s.tick;
+    this.robots.forEach((r, i) => {
+      r.rebind(this.world);
+      const data = s.robots[i];
+      const nl = r.linkQ.length, nj = r.position.length;
+      r.linkQ.set(data.subarray(0, nl));
+      r.position.set(data.subarray(nl, nl + nj));
+      r.velocity.set(data.subarray(nl + nj, nl + 2 * nj));
+    });
+    for (const o of this.objects) o.body = this.world.getRigidBody(o.bodyHandle);
+  }
+
+  /**
+   * SHA-256 (hex) of the raw float64 bytes of every body pose and velocity, every joint state,
+   * and the controller state the caller passes (filter memory, targets, …).
+   */
+  stateHash(controllerState?: Float64Array): string {
+    this.hasher ??= new StateHasher(this);
+    return this.hasher.hash(controllerState);
+  }
+
+  free(): void {
+    this.world.free();
+    this.events.free();
+  }
+}
