@@ -20,7 +20,10 @@ export interface DhChainOptions {
 }
 
 export interface IkOptions {
-  /** Most Jacobian steps to take (default 20). Each costs two FK-sized evaluations. */
+  /**
+   * Most Jacobian steps to take, rejected ones included (default 20). Each costs about two `fk`s.
+   * 0 only evaluates the (clamped) seed's error.
+   */
   readonly maxIterations?: number;
   /** Position tolerance, m (default 1e-7). */
   readonly tolerance?: number;
@@ -176,7 +179,7 @@ export class DhChain {
 
   /**
    * Pose of DH frame i (0…dof) in frame 0 from the last `frames`/`fk`/`jacobian`/`ik` call, row-major 4×4.
-   * The array is the chain's own and is overwritten by the next call: copy it to keep it.
+   * The array is the chain's own and valid until the next call on the chain: copy it to keep it.
    */
   frame(i: number): Float64Array {
     if (!(i >= 0 && i <= this.dof)) throw new RangeError(`DhChain.frame: ${i} is not in 0…${this.dof}`);
@@ -378,7 +381,7 @@ export class DhChain {
       const row = this.rows[i];
       const qi = q[i] + row.offset;
       const theta = this.prismatic[i] === 1 ? row.theta : row.theta + qi;
-      const d = this.prismatic[i] === 1 ? row.d + q[i] : row.d;
+      const d = this.prismatic[i] === 1 ? row.d + qi : row.d;
       mat4ModifiedDH(link, row.alpha, row.a, theta, d);
       mat4Mul(f[i + 1], f[i], link);
     }
