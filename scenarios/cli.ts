@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { loadScenarioFile, ScenarioError } from './loader.ts';
-import { checkExpectations, runScenario, type RunResult } from './runner.ts';
+import { runScenario, type RunResult } from './runner.ts';
 
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
@@ -53,8 +53,6 @@ async function runCommand(file: string, o: { out?: string; seed?: number; json?:
   let loaded;
   try {
     loaded = loadScenarioFile(file);
-    const extra = checkExpectations(loaded.scenario);
-    if (extra.length) throw new ScenarioError(file, extra);
   } catch (e) {
     if (e instanceof ScenarioError) {
       process.stderr.write(`invalid scenario:\n${e.message}\n`);

@@ -3,7 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { scenarioSchema, type Scenario } from './schema.ts';
+import { eventSchema, objectSchema, scenarioSchema, tremorFilterSchema, type Scenario } from './schema.ts';
+
+/** The values of each discriminated union's tag, for "expected one of …" messages. */
+const DISCRIMINATORS: Record<string, readonly string[]> = {
+  type: tremorFilterSchema.options.map((o) => o.shape.type.value),
+  shape: objectSchema.options.map((o) => o.shape.shape.value),
+  kind: eventSchema.options.map((o) => o.shape.kind.value),
+};
 
 export interface ScenarioProblem {
   readonly path: string;
@@ -36,10 +43,10 @@ export function loadScenarioFile(file: string): LoadedScenario {
 
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(file, doc.errors.map((e) => ({
-      path: '', line: e.linePos?.[0]?.line, message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      path: '', line: e.linePos?.[0]?.line, message: `YAML syntax: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
     })));
   }
   const data: unknown = doc.toJS();
@@ -87,8 +94,11 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (a typo?)`;
     case 'invalid_type':
       return got === undefined ? `missing: expected ${issue.expected}` : `expected ${issue.expected}, got ${shown}`;
-    case 'invalid_union':
-      return `expected one of the allowed forms, got ${shown}`;
+    case 'invalid_union': {
+      const key = issue.path.at(-1);
+      const options = typeof key === 'string' ? DISCRIMINATORS[key] : undefined;
+      return options ? `expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}` : `expected one of the allowed forms, got ${shown}`;
+    }
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
     case 'too_small':

@@ -18,10 +18,7 @@ import { ScriptedHand } from './scripted-hand.ts';
 import { scenarioTimeline } from './timeline.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 
-export const METRIC_NAMES = [
-  'tip_tracking_rmse_mm', 'rcm_error_max_mm', 'path_length_mm', 'max_tip_force_n',
-  'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms',
-] as const;
+export { METRIC_NAMES } from './schema.ts';
 
 const ROBOT_SPECS: Record<string, RobotSpec> = { psm: PSM_SPEC };
 const GRAVITY: [number, number, number] = [0, 0, -9.81];
@@ -61,28 +58,28 @@ export interface RunOptions {
   readonly now?: () => number;
   /** Extra operators: a user's controller between IK and joint control. */
   readonly userStages?: readonly Stage[];
+  /** Extra read-only observers after the metrics (recorders, telemetry). */
+  readonly taps?: readonly Stage[];
 }
 
-/** Checks what the schema cannot: metric names. Throws with the field path. */
-export function checkExpectations(s: Scenario): { path: string; message: string }[] {
-  const problems: { path: string; message: string }[] = [];
-  s.expect.forEach((e, i) => {
-    if ('metric' in e) {
-      const name = e.metric.split('.')[1];
-      if (!(METRIC_NAMES as readonly string[]).includes(name)) {
-        problems.push({ path: `expect[${i}].metric`, message: `unknown metric '${name}'; expected one of ${METRIC_NAMES.join(', ')}` });
-      }
-    }
-  });
-  return problems;
+export interface PreparedRun {
+  readonly scenario: Scenario;
+  readonly world: SimWorld;
+  readonly frame: TickFrame;
+  readonly ticks: number;
+  readonly log: EventLog;
+  /** The whole loop of this run; push ticks through it with a clock. */
+  readonly loop: Stage;
+  /** Turns what happened into the result; call once after the last tick. */
+  finish(wallSeconds: number): RunResult;
 }
 
-export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+/** Builds the world, the robots, the input and the loop of a scenario, ready to tick. Free `world` when done. */
+export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<PreparedRun> {
   const R = await loadRapier();
   const seed = opts.seed ?? s.seed;
   const dt = 1 / s.rate;
   const ticks = Math.round(s.duration / dt);
-  const now = opts.now ?? (() => performance.now());
   const world = new SimWorld(R, { dt, gravity: GRAVITY });
   try {
     for (const o of s.objects) world.addObject(o);
@@ -93,22 +90,22 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       const q0 = r.joints ?? spec.ready;
       if (q0.length !== spec.joints.length) throw new Error(`robots: ${r.id}.joints needs ${spec.joints.length} values (${spec.joints.map((j) => j.name).join(', ')})`);
       const orientation = r.orientation ?? [0, 0, 0, 1];
-      const robot = world.addRobot(r.id, spec, { p: r.rcm, q: orientation }, q0);
+      world.addRobot(r.id, spec, { p: r.rcm, q: orientation }, q0);
       const c = controllerFor(s, r.id);
       const input = s.input[r.id];
       const hand = input ? new ScriptedHand(input, dt, seed, r.id) : undefined;
       if (hand) hands.set(r.id, hand);
-      const gBase = quatRotateVec([0, 0, 0], quatConj([0, 0, 0, 1], orientation), GRAVITY) as number[];
+      const gBase = quatRotateVec([0, 0, 0], quatConj([0, 0, 0, 1], orientation), GRAVITY);
       robotConfigs.push({
         source: hand,
         tremor: c.tremor_filter,
         teleop: { ...DEFAULT_TELEOP, scale: c.scale, requireAlignment: c.align },
         chain: createPsmKinematics(),
+        // Its own chain instance: the gravity model must not share frame scratch with the IK.
         gravity: new GravityCompensation(spec, createPsmKinematics(), [gBase[0], gBase[1], gBase[2]]),
         jointControl: { mode: c.joint_control, gravityCompensation: c.gravity_compensation },
         monitor: { maxTipForce: c.max_tip_force_n ?? Infinity },
       });
-      void robot;
     }
     const log = new EventLog(dt);
     const frame = createTickFrame(dt, world.robots);
@@ -116,9 +113,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
     const hashes: { tick: number; hash: string }[] = [];
     const controllerState = new Float64Array(frame.robots.reduce((n, rf) => n + controllerStateSize(rf.qCommand.length), 0));
+    const second = Math.round(1 / dt);
     const hashTap: Stage = map((f) => {
       if ((f.tick + 1) % hashInterval === 0) hashes.push({ tick: f.tick + 1, hash: world.stateHash(writeControllerState(f, controllerState)) });
-      if (opts.onProgress && (f.tick + 1) % Math.round(1 / dt) === 0) opts.onProgress((f.tick + 1) / ticks);
+      if (opts.onProgress && (f.tick + 1) % second === 0) opts.onProgress((f.tick + 1) / ticks);
       return f;
     });
     const loop = controlLoop({
@@ -128,34 +126,54 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
       plant: world,
       timeline: scenarioTimeline(s, world, hands, log),
       userStages: opts.userStages,
-      taps: [metrics.stage(), hashTap],
+      taps: [metrics.stage(), hashTap, ...(opts.taps ?? [])],
     });
-    const t0 = now();
-    let failure: unknown;
-    virtualClock(frame, ticks, 0).pipe(loop).subscribe({ error: (e: unknown) => { failure = e; } });
-    if (failure) throw failure;
-    const wall = (now() - t0) / 1000;
-    const finalHash = world.stateHash(writeControllerState(frame, controllerState));
-    const values = metrics.finish();
-    const assertions = s.expect.map((e) => evaluate(e, values, log));
     return {
-      scenario: s.name,
-      seed,
-      passed: assertions.every((a) => a.passed),
-      ticks,
-      dt,
-      duration: s.duration,
-      wall_s: round(wall, 3),
-      realtime_factor: round(s.duration / Math.max(wall, 1e-9), 2),
-      metrics: values,
-      assertions,
-      events: log.events,
-      hash_interval: hashInterval,
-      hashes,
-      final_state_hash: finalHash,
+      scenario: s, world, frame, ticks, log, loop,
+      finish(wall: number): RunResult {
+        const finalHash = world.stateHash(writeControllerState(frame, controllerState));
+        const values = metrics.finish();
+        const assertions = s.expect.map((e) => evaluate(e, values, log));
+        return {
+          scenario: s.name,
+          seed,
+          passed: assertions.every((a) => a.passed),
+          ticks,
+          dt,
+          duration: s.duration,
+          wall_s: round(wall, 3),
+          realtime_factor: round(s.duration / Math.max(wall, 1e-9), 2),
+          metrics: values,
+          assertions,
+          events: log.events,
+          hash_interval: hashInterval,
+          hashes,
+          final_state_hash: finalHash,
+        };
+      },
     };
-  } finally {
+  } catch (e) {
     world.free();
+    throw e;
+  }
+}
+
+/** Pushes every tick of a prepared run through its loop on the virtual clock (synchronously). */
+export function runTicks(run: PreparedRun): void {
+  let failure: unknown;
+  virtualClock(run.frame, run.ticks, 0).pipe(run.loop).subscribe({ error: (e: unknown) => { failure = e; } });
+  if (failure) throw failure;
+}
+
+export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const now = opts.now ?? (() => performance.now());
+  const run = await prepareRun(s, opts);
+  try {
+    const t0 = now();
+    runTicks(run);
+    return run.finish((now() - t0) / 1000);
+  } finally {
+    run.world.free();
   }
 }
 

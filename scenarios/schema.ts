@@ -10,6 +10,12 @@ const quat = z.tuple([finite, finite, finite, finite]).refine(
 );
 const robotId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case robot id such as psm1');
 
+/** Metrics every robot has in result.json, as `<robot>.<metric>`. */
+export const METRIC_NAMES = [
+  'tip_tracking_rmse_mm', 'rcm_error_max_mm', 'path_length_mm', 'max_tip_force_n',
+  'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms',
+] as const;
+
 export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
   z.object({
@@ -43,7 +49,7 @@ const objectBase = {
   fixed: z.boolean().default(false),
   friction: finite.nonnegative().optional(),
 };
-const objectSchema = z.discriminatedUnion('shape', [
+export const objectSchema = z.discriminatedUnion('shape', [
   z.object({ shape: z.literal('box'), size: z.tuple([finite.positive(), finite.positive(), finite.positive()]), ...objectBase }).strict(),
   z.object({ shape: z.literal('sphere'), radius: finite.positive(), ...objectBase }).strict(),
   z.object({ shape: z.literal('cylinder'), radius: finite.positive(), height: finite.positive(), ...objectBase }).strict(),
@@ -83,7 +89,7 @@ const inputSchema = z.object({
   noise: z.object({ position_mm: finite.nonnegative().max(50) }).strict().optional(),
 }).strict();
 
-const eventSchema = z.discriminatedUnion('kind', [
+export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ t: finite.nonnegative(), kind: z.literal('input_dropout'), robot: robotId, duration: finite.positive() }).strict(),
   z.object({ t: finite.nonnegative(), kind: z.literal('clutch'), robot: robotId, on: z.boolean() }).strict(),
   z.object({ t: finite.nonnegative(), kind: z.literal('estop') }).strict(),
@@ -138,7 +144,13 @@ export const scenarioSchema = z.object({
   });
   s.expect.forEach((e, i) => {
     if ('robot' in e && e.robot !== undefined && !known(e.robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'robot'], message: `no robot '${e.robot}' in robots` });
-    if ('metric' in e && !known(e.metric.split('.')[0])) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot '${e.metric.split('.')[0]}' in robots` });
+    if ('metric' in e) {
+      const [robot, metric] = e.metric.split('.');
+      if (!known(robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot '${robot}' in robots` });
+      else if (!(METRIC_NAMES as readonly string[]).includes(metric)) {
+        ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `unknown metric '${metric}'; expected one of ${METRIC_NAMES.join(', ')}` });
+      }
+    }
   });
 });
 

@@ -25,6 +25,7 @@ export interface RobotPose {
 // that is exactly "apply this torque", and it stays inside the joint solver (no per-tick allocation).
 const EFFORT_MOTOR_SPEED = 1e6;
 const EFFORT_MOTOR_FACTOR = 1e6;
+const TWO_PI = 2 * Math.PI;
 
 export class SimRobot {
   readonly id: string;
@@ -48,6 +49,10 @@ export class SimRobot {
   readonly effortScale: Float64Array;
   /** Joint-level physics values per link: angle/displacement of each link's own joint. */
   readonly linkQ: Float64Array;
+  /** Motor values last written per link (max force, target, speed, stiffness, damping); NaN = never. */
+  private readonly written: Float64Array;
+  /** Every body's position, orientation, linear and angular velocity (13 each), as last read. */
+  readonly bodyState: Float64Array;
   /** Sum of contact force magnitudes on the instrument in the last step (N). */
   contactForce = 0;
 
@@ -97,6 +102,8 @@ export class SimRobot {
     this.damping = Float64Array.from(spec.joints, (j) => j.servo.damping);
     this.effortScale = new Float64Array(nj).fill(1);
     this.linkQ = new Float64Array(spec.links.length);
+    this.bodyState = new Float64Array(13 * spec.links.length);
+    this.written = new Float64Array(5 * spec.links.length).fill(Number.NaN);
 
     // Home pose of every link frame in the base frame, parents first.
     this.homeLink = [];
@@ -185,6 +192,8 @@ export class SimRobot {
   rebind(world: World): void {
     this.bodies = this.bodyHandles.map((h) => world.getRigidBody(h));
     this.joints = this.jointHandles.map((h) => world.getImpulseJoint(h));
+    this.written.fill(Number.NaN); // the restored motors hold the snapshot's values, not ours
+    this.cacheBodies();
   }
 
   isInstrumentCollider(handle: number): boolean {
@@ -219,57 +228,85 @@ export class SimRobot {
       this.commandVelocity[j] = 0;
       this.commandEffort[j] = 0;
     }
+    this.cacheBodies();
   }
 
-  /** Pushes the command interfaces into the joint motors. Called right before the physics step. */
+  /**
+   * Pushes the command interfaces into the joint motors. Called right before the physics step.
+   * A motor is only reconfigured when its values changed: every change costs Rapier work in its step.
+   */
   write(): void {
     const links = this.spec.links;
     const joints = this.spec.joints;
+    const W = this.written;
     for (let i = 0; i < links.length; i++) {
       const link = links[i];
       const j = link.drive.joint;
       const g = link.drive.gain;
       const joint = this.joints[i] as InstanceType<Rapier['RevoluteImpulseJoint']>;
       const limit = joints[j].effort * this.effortScale[j];
+      let maxForce: number, target: number, speed: number, kp: number, kd: number;
       if (this.mode[j] === DriveMode.Position) {
-        joint.setMotorMaxForce(limit);
-        joint.configureMotor(this.commandPosition[j] * g, this.commandVelocity[j] * g, this.stiffness[j], this.damping[j]);
+        maxForce = limit; target = this.commandPosition[j] * g; speed = this.commandVelocity[j] * g; kp = this.stiffness[j]; kd = this.damping[j];
       } else {
         const tau = this.commandEffort[j] * Math.sign(g);
-        const mag = Math.min(Math.abs(tau), limit);
-        joint.setMotorMaxForce(mag);
-        joint.configureMotorVelocity(tau >= 0 ? EFFORT_MOTOR_SPEED : -EFFORT_MOTOR_SPEED, EFFORT_MOTOR_FACTOR);
+        maxForce = Math.min(Math.abs(tau), limit); target = 0; speed = tau >= 0 ? EFFORT_MOTOR_SPEED : -EFFORT_MOTOR_SPEED; kp = 0; kd = EFFORT_MOTOR_FACTOR;
+      }
+      const o = 5 * i;
+      if (W[o] !== maxForce) {
+        joint.setMotorMaxForce(maxForce);
+        W[o] = maxForce;
+      }
+      if (W[o + 1] !== target || W[o + 2] !== speed || W[o + 3] !== kp || W[o + 4] !== kd) {
+        joint.configureMotor(target, speed, kp, kd);
+        W[o + 1] = target; W[o + 2] = speed; W[o + 3] = kp; W[o + 4] = kd;
       }
     }
   }
 
-  /** Reads joint positions and velocities back from the bodies (no joint exposes its angle in Rapier). */
+  /**
+   * Reads every body once (pose and velocities into `bodyState`), then derives joint positions and
+   * velocities from it (no joint exposes its angle in Rapier).
+   */
   read(): void {
+    this.cacheBodies();
     const links = this.spec.links;
     const nj = this.position.length;
+    const B = this.bodyState;
     this.position.fill(0);
     this.velocity.fill(0);
-    const norm = this.effort; // reuse as Σgain² accumulator, then overwrite with efforts below
+    const norm = this.effort; // Σgain² per joint, overwritten with efforts below
     norm.fill(0);
     for (let i = 0; i < links.length; i++) {
       const link = links[i];
-      const child = this.bodies[i];
-      const jt = this.spec.joints[link.drive.joint].type;
-      const ax = this.axisBody[i];
-      let value: number;
-      let rate: number;
+      const c = 13 * i;
+      const pq = this.qa, pp = this.vb;
+      let po = -1;
       if (link.parent < 0) {
-        // Parent is the fixed base: its pose is this.base.
-        const bq = this.qa; mat4ToQuat(bq, this.base);
-        value = this.measure(jt, i, bq, this.base[3], this.base[7], this.base[11], child);
-        rate = this.measureRate(jt, bq, null, child, ax);
+        mat4ToQuat(pq, this.base);
+        pp[0] = this.base[3]; pp[1] = this.base[7]; pp[2] = this.base[11];
       } else {
-        const parent = this.bodies[link.parent];
-        const pr = parent.rotation(this.tq2);
-        const bq = this.qa; bq[0] = pr.x; bq[1] = pr.y; bq[2] = pr.z; bq[3] = pr.w;
-        const pt = parent.translation(this.tv2);
-        value = this.measure(jt, i, bq, pt.x, pt.y, pt.z, child);
-        rate = this.measureRate(jt, bq, parent, child, ax);
+        po = 13 * link.parent;
+        pp[0] = B[po]; pp[1] = B[po + 1]; pp[2] = B[po + 2];
+        pq[0] = B[po + 3]; pq[1] = B[po + 4]; pq[2] = B[po + 5]; pq[3] = B[po + 6];
+      }
+      const ax = this.axisBody[i];
+      const aw = quatRotateVec(this.va, pq, ax);
+      let value: number, rate: number;
+      if (this.spec.joints[link.drive.joint].type === 'revolute') {
+        const cq = this.qb; cq[0] = B[c + 3]; cq[1] = B[c + 4]; cq[2] = B[c + 5]; cq[3] = B[c + 6];
+        const rel = quatMul(this.qc, quatConj(this.qc, pq), cq); // quatMul reads its inputs before writing
+        let angle = 2 * Math.atan2(rel[0] * ax[0] + rel[1] * ax[1] + rel[2] * ax[2], rel[3]);
+        // Unwrap to the branch nearest the last reading: joints such as the roll exceed ±180°.
+        angle += TWO_PI * Math.round((this.linkQ[i] - angle) / TWO_PI);
+        value = angle;
+        const wx = B[c + 10] - (po < 0 ? 0 : B[po + 10]), wy = B[c + 11] - (po < 0 ? 0 : B[po + 11]), wz = B[c + 12] - (po < 0 ? 0 : B[po + 12]);
+        rate = aw[0] * wx + aw[1] * wy + aw[2] * wz;
+      } else {
+        const an = quatRotateVec(this.qb, pq, this.anchorParent[i]);
+        value = aw[0] * (B[c] - pp[0] - an[0]) + aw[1] * (B[c + 1] - pp[1] - an[1]) + aw[2] * (B[c + 2] - pp[2] - an[2]);
+        const vx = B[c + 7] - (po < 0 ? 0 : B[po + 7]), vy = B[c + 8] - (po < 0 ? 0 : B[po + 8]), vz = B[c + 9] - (po < 0 ? 0 : B[po + 9]);
+        rate = aw[0] * vx + aw[1] * vy + aw[2] * vz;
       }
       this.linkQ[i] = value;
       const j = link.drive.joint;
@@ -285,37 +322,16 @@ export class SimRobot {
     this.estimateEffort();
   }
 
-  /** Joint value of link i: angle about, or displacement along, its axis relative to its parent. */
-  private measure(type: string, i: number, parentQ: Float64Array, px: number, py: number, pz: number, child: RigidBody): number {
-    const ax = this.axisBody[i];
-    const cr = child.rotation(this.tq);
-    if (type === 'revolute') {
-      const cq = this.qb; cq[0] = cr.x; cq[1] = cr.y; cq[2] = cr.z; cq[3] = cr.w;
-      const rel = quatMul(this.qc, quatConj(this.qc, parentQ), cq); // quatMul reads its inputs before writing
-      const s = rel[0] * ax[0] + rel[1] * ax[1] + rel[2] * ax[2];
-      let angle = 2 * Math.atan2(s, rel[3]);
-      // Unwrap to the branch nearest the last reading: joints such as the roll exceed ±180°.
-      const prev = this.linkQ[i];
-      const TWO_PI = 2 * Math.PI;
-      angle += TWO_PI * Math.round((prev - angle) / TWO_PI);
-      return angle;
+  /** Position, orientation, linear and angular velocity of every body: 13 numbers each, one WASM read each. */
+  private cacheBodies(): void {
+    const B = this.bodyState;
+    for (let i = 0, o = 0; i < this.bodies.length; i++, o += 13) {
+      const body = this.bodies[i];
+      const t = body.translation(this.tv); B[o] = t.x; B[o + 1] = t.y; B[o + 2] = t.z;
+      const r = body.rotation(this.tq); B[o + 3] = r.x; B[o + 4] = r.y; B[o + 5] = r.z; B[o + 6] = r.w;
+      const v = body.linvel(this.tv); B[o + 7] = v.x; B[o + 8] = v.y; B[o + 9] = v.z;
+      const w = body.angvel(this.tv); B[o + 10] = w.x; B[o + 11] = w.y; B[o + 12] = w.z;
     }
-    const ct = child.translation(this.tv);
-    // d = axis_world · (p_child − anchor_world)
-    const aw = quatRotateVec(this.va, parentQ, ax);
-    const an = quatRotateVec(this.vb, parentQ, this.anchorParent[i]);
-    return aw[0] * (ct.x - px - an[0]) + aw[1] * (ct.y - py - an[1]) + aw[2] * (ct.z - pz - an[2]);
-  }
-
-  private measureRate(type: string, parentQ: Float64Array, parent: RigidBody | null, child: RigidBody, ax: Float64Array): number {
-    const aw = quatRotateVec(this.va, parentQ, ax);
-    const cv = type === 'revolute' ? child.angvel(this.tv) : child.linvel(this.tv);
-    let x = cv.x, y = cv.y, z = cv.z;
-    if (parent) {
-      const pv = type === 'revolute' ? parent.angvel(this.tv2) : parent.linvel(this.tv2);
-      x -= pv.x; y -= pv.y; z -= pv.z;
-    }
-    return aw[0] * x + aw[1] * y + aw[2] * z;
   }
 
   /** Effort the actuator gives: the commanded torque, or the servo law, clamped at the limit. */
@@ -330,14 +346,12 @@ export class SimRobot {
     }
   }
 
-  /** World pose of link i's frame (DH frame for arm links), from the physics bodies. */
+  /** World pose of link i's frame (DH frame for arm links), from the bodies as last read. */
   linkPose(i: number, out: Mat4): Mat4 {
-    const body = this.bodies[i];
-    const t = body.translation(this.tv);
-    const r = body.rotation(this.tq);
-    const bq = this.qb; bq[0] = r.x; bq[1] = r.y; bq[2] = r.z; bq[3] = r.w;
+    const B = this.bodyState, o = 13 * i;
+    const bq = this.qb; bq[0] = B[o + 3]; bq[1] = B[o + 4]; bq[2] = B[o + 5]; bq[3] = B[o + 6];
     const lq = quatMul(this.qc, bq, this.bodyToLink[i]);
-    const p = this.va; p[0] = t.x; p[1] = t.y; p[2] = t.z;
+    const p = this.va; p[0] = B[o]; p[1] = B[o + 1]; p[2] = B[o + 2];
     return mat4FromPose(out, p, lq);
   }
 
@@ -351,13 +365,8 @@ export class SimRobot {
 
   /** Body poses and velocities as raw numbers, for the state hash: 13 per body. */
   writeBodyState(out: Float64Array, offset: number): number {
-    for (const body of this.bodies) {
-      const t = body.translation(this.tv); out[offset++] = t.x; out[offset++] = t.y; out[offset++] = t.z;
-      const r = body.rotation(this.tq); out[offset++] = r.x; out[offset++] = r.y; out[offset++] = r.z; out[offset++] = r.w;
-      const v = body.linvel(this.tv); out[offset++] = v.x; out[offset++] = v.y; out[offset++] = v.z;
-      const w = body.angvel(this.tv); out[offset++] = w.x; out[offset++] = w.y; out[offset++] = w.z;
-    }
-    return offset;
+    out.set(this.bodyState, offset);
+    return offset + this.bodyState.length;
   }
 
   get bodyCount(): number {

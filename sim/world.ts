@@ -76,6 +76,17 @@ export class SimWorld {
     this.tick++;
   }
 
+  /**
+   * Commands in and the Rapier step, nothing else: no state read-back, no contact bookkeeping.
+   * The benchmark's baseline for "the bare physics step of the same world".
+   */
+  stepPhysicsOnly(): void {
+    const robots = this.robots;
+    for (let i = 0; i < robots.length; i++) robots[i].write();
+    this.world.step(this.events);
+    this.tick++;
+  }
+
   private collectContact(e: TempContactForceEvent): void {
     const c1 = e.collider1(), c2 = e.collider2();
     const f = e.totalForceMagnitude();

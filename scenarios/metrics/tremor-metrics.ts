@@ -11,7 +11,7 @@
 // [x₀ … x_{N−1}, x_{N−1} … x₀] (period 2N, continuous in value). For the tremor band the mean and a trend whose slopes
 // match the record's end slopes are removed first, so the extension is continuous in slope too. Every sample then
 // counts the same, and slow motion leaks under 1 µm into 6–14 Hz (measured on 20–60 mm minimum-jerk reaches, even
-// cut off mid-reach), against about 30 µm for a plain detrended FFT.
+// cut off mid-reach), against 300–1100 µm for a plain FFT of the detrended record.
 // The 2N-point DFT is exact (Bluestein, see fft.ts): no zero padding.
 //
 // Units: signals in metres (SI, as everywhere inside), `dt` in seconds, frequencies in Hz. `voluntaryLagMs` returns
@@ -28,39 +28,61 @@ export const MAX_LAG_MS = 300;
  * and `voluntaryLagMs` returns 0.
  */
 export const MIN_VOLUNTARY_SPEED = 1e-4;
-/** Length of the end segments used to estimate the end slopes of a record, seconds. */
-const END_SLOPE_WINDOW_S = 0.1;
+/** Length of the end segments used to estimate the end slopes of a record, seconds, and the degree of the local fit. */
+const END_SLOPE_WINDOW_S = 0.25;
+const END_SLOPE_DEGREE = 3;
 
 function checkDt(dt: number): void {
   if (!(dt > 0 && Number.isFinite(dt))) throw new RangeError(`dt must be a positive number of seconds, got ${dt}`);
 }
 
 /**
- * Slope (per sample) at sample `at` of the least-squares quadratic through x[from, from + len). Used at the two ends of
- * a record, where a line fit would return the slope at the middle of the segment instead.
+ * Slope (per sample) at sample `at` of the least-squares cubic through x[from, from + len). Used at the two ends of a
+ * record: a cubic over 0.25 s follows the curvature of a reach (a line would return the slope at the middle of the
+ * segment) and averages over one and a half periods of 6 Hz tremor or more.
  */
 function endSlope(x: ArrayLike<number>, from: number, len: number, at: number): number {
-  // normal equations for x ≈ c0 + c1·u + c2·u², u = (i − at)/len (scaled for conditioning)
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
+  const m = END_SLOPE_DEGREE + 1;
+  // normal equations for x ≈ Σ c_j u^j, u = (i − at)/len (scaled for conditioning); augmented matrix m × (m + 1)
+  const A: number[][] = [];
+  for (let r = 0; r < m; r++) A.push(new Array<number>(m + 1).fill(0));
+  const p = new Array<number>(m).fill(0);
   for (let i = from; i < from + len; i++) {
-    const u = (i - at) / len, u2 = u * u, v = x[i];
-    s0 += 1; s1 += u; s2 += u2; s3 += u2 * u; s4 += u2 * u2;
-    t0 += v; t1 += u * v; t2 += u2 * v;
+    const u = (i - at) / len;
+    p[0] = 1;
+    for (let j = 1; j < m; j++) p[j] = p[j - 1] * u;
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < m; c++) A[r][c] += p[r] * p[c];
+      A[r][m] += p[r] * x[i];
+    }
   }
-  // Cramer's rule on [[s0 s1 s2] [s1 s2 s3] [s2 s3 s4]]·c = t, for c1
-  const det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2);
-  if (det === 0) return 0;
-  const det1 = s0 * (t1 * s4 - s3 * t2) - t0 * (s1 * s4 - s3 * s2) + s2 * (s1 * t2 - t1 * s2);
-  return det1 / det / len;
+  // Gaussian elimination with partial pivoting
+  for (let c = 0; c < m; c++) {
+    let piv = c;
+    for (let r = c + 1; r < m; r++) if (Math.abs(A[r][c]) > Math.abs(A[piv][c])) piv = r;
+    if (A[piv][c] === 0) return 0;
+    if (piv !== c) { const t = A[c]; A[c] = A[piv]; A[piv] = t; }
+    for (let r = c + 1; r < m; r++) {
+      const f = A[r][c] / A[c][c];
+      for (let k = c; k <= m; k++) A[r][k] -= f * A[c][k];
+    }
+  }
+  const sol = new Array<number>(m).fill(0);
+  for (let r = m - 1; r >= 0; r--) {
+    let v = A[r][m];
+    for (let k = r + 1; k < m; k++) v -= A[r][k] * sol[k];
+    sol[r] = v / A[r][r];
+  }
+  return sol[1] / len;
 }
 
 /**
  * The record made ready for a tremor-band spectrum: the mean and a trend removed. The trend is the quadratic whose
- * slopes at the first and last sample equal the record's own (local quadratic fits over the first and last 0.1 s); for
+ * slopes at the first and last sample equal the record's own (local cubic fits over the first and last 0.25 s); for
  * a record drifting at constant speed it is the linear trend. What is left has (almost) zero slope at both ends, so its
  * mirror extension is smooth in value and slope, and slow motion, even cut off mid-reach, leaks under 1 µm into the
- * tremor band. The quadratic itself is smooth and carries no tremor-band content worth the name; removing it costs a
- * sinusoid inside 6–14 Hz at most about 1% of its reading.
+ * tremor band. The quadratic itself is smooth and carries no tremor-band content worth the name; removing it changes
+ * the reading of a sinusoid at least 0.5 Hz inside 6–14 Hz by under 1.3% (10 s record).
  */
 function detrend(x: ArrayLike<number>, dt: number): Float64Array {
   const n = x.length;
@@ -70,8 +92,8 @@ function detrend(x: ArrayLike<number>, dt: number): Float64Array {
   for (let i = 0; i < n; i++) mean += x[i];
   mean /= n;
   for (let i = 0; i < n; i++) out[i] = x[i] - mean;
-  if (n < 16) return out;
-  const w = Math.max(4, Math.min(Math.floor(n / 4), Math.round(END_SLOPE_WINDOW_S / dt)));
+  if (n < 64) return out;
+  const w = Math.max(16, Math.min(Math.floor(n / 4), Math.round(END_SLOPE_WINDOW_S / dt)));
   const s0 = endSlope(out, 0, w, 0);
   const s1 = endSlope(out, n - w, w, n - 1);
   // q(i) = s0·i + b·i², q'(0) = s0, q'(n − 1) = s1
@@ -100,8 +122,10 @@ function mirrorSpectrum(x: Float64Array): { re: Float64Array; im: Float64Array }
 /**
  * RMS of the content of `signal` between f0 and f1 Hz (inclusive), sampled every `dt` seconds, over the whole record
  * with every sample weighted the same. A sinusoid of amplitude A well inside the band reads A/√2 (Parseval on the
- * mirror-extended, detrended record; no window, no zero padding). Content below ~1/(record length) is removed with
- * the trend, so use f0 > 0.
+ * mirror-extended, detrended record; no window, no zero padding): within 2% if it lies at least 5/T Hz inside the band
+ * (0.5 Hz for a T = 10 s record). Closer to an edge it reads less: with every sample weighted the same (no window) a
+ * spectral line has skirts, and the part outside the band is not counted. The slowest content (below about 1/T) goes
+ * with the trend, so use f0 > 0.
  */
 export function bandRms(signal: ArrayLike<number>, dt: number, f0: number, f1: number): number {
   checkDt(dt);
@@ -159,15 +183,16 @@ export function tremorAttenuationDb(
 }
 
 /**
- * Zero-phase low-pass: the content of x at or below `cutoffHz` (an ideal mask on the mirror-extended record, so no
- * delay and little edge effect: the extension is continuous, and a record that starts and ends at rest is smooth).
+ * Zero-phase low-pass with a Gaussian frequency response, −3 dB at `cutoffHz`: gain exp(−ln2·(f/fc)²), so for fc = 2 Hz
+ * −12 dB at 4 Hz, −27 dB at 6 Hz, −61 dB at 9 Hz. Applied as a mask on the spectrum of the mirror-extended record: no
+ * delay, and a Gaussian kernel is short in time (σ ≈ 0.13/fc), so what the record's ends do stays near the ends.
  */
 export function zeroPhaseLowpass(x: ArrayLike<number>, dt: number, cutoffHz: number): Float64Array {
   checkDt(dt);
+  if (!(cutoffHz > 0)) throw new RangeError(`cutoffHz must be positive, got ${cutoffHz}`);
   const n = x.length;
   if (n < 2) return Float64Array.from(x);
-  // Only the mean is taken out (and put back): the mirror extension is continuous in value anyway, and a fitted trend
-  // would have to be put back unfiltered.
+  // The mean is taken out and put back (its bin would pass anyway; this keeps the transform well scaled).
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i];
   mean /= n;
@@ -176,9 +201,12 @@ export function zeroPhaseLowpass(x: ArrayLike<number>, dt: number, cutoffHz: num
   const L = 2 * n;
   const { re, im } = mirrorSpectrum(r);
   const df = 1 / (L * dt);
+  const a = Math.LN2 / (cutoffHz * cutoffHz);
   for (let k = 0; k < L; k++) {
     const f = Math.min(k, L - k) * df;
-    if (f > cutoffHz) { re[k] = 0; im[k] = 0; }
+    const g = Math.exp(-a * f * f);
+    re[k] *= g;
+    im[k] *= g;
   }
   const back = dft(re, im, true);
   const out = new Float64Array(n);
@@ -198,14 +226,19 @@ function derivative(x: Float64Array, dt: number): Float64Array {
 }
 
 /**
- * Delay (ms) of the voluntary part of `output` behind that of `input`: both are low-passed at `cutoffHz` with a
- * zero-phase filter, differentiated (velocity, so position offsets do not count), and the lag in 0…300 ms that
- * maximises the cross-correlation summed over axes is found, refined to a fraction of a sample by a parabola through the
- * peak and its neighbours.
+ * Delay (ms) of the voluntary part of `output` behind that of `input`. Both are low-passed at `cutoffHz` (zeroPhaseLowpass)
+ * and differentiated (velocity, so position offsets do not count). Then, for each lag in 0…300 ms, the input velocity
+ * over a fixed stretch of the record is correlated with the output velocity shifted by that lag, summed over axes and
+ * normalised by the energy of the shifted output stretch (so every lag is judged on the same number of samples: an
+ * unnormalised sum over the overlap favours short lags, and by a lot, because voluntary motion is slow and its
+ * correlation peak broad). The fixed stretch leaves out 0.5/cutoffHz seconds at each end (0.25 s at 2 Hz), where the
+ * low-pass sees the record's edges. The best lag is refined to a fraction of a sample by a parabola through the peak
+ * and its neighbours. A pure delay of a minimum-jerk motion is recovered to within 0.01 ms.
  *
  * Returns 0 when there is no voluntary motion to measure (RMS speed of the low-passed input under
- * MIN_VOLUNTARY_SPEED, 0.1 mm/s): a lag is then meaningless. Returns MAX_LAG_MS (300) when no lag in the range gives a
- * positive correlation, i.e. the output does not follow the input at all. A filter that leads (negative lag) reads 0.
+ * MIN_VOLUNTARY_SPEED, 0.1 mm/s): a lag is then meaningless. A filter that leads (negative lag) reads 0. Returns
+ * MAX_LAG_MS (300) when no lag in the range gives a positive correlation (the output does not follow the input).
+ * The record must be longer than 300 ms plus the two end margins; otherwise a RangeError.
  */
 export function voluntaryLagMs(
   input: readonly ArrayLike<number>[],
@@ -216,6 +249,12 @@ export function voluntaryLagMs(
   checkAxes(input, output);
   checkDt(dt);
   const n = input[0].length;
+  const maxLag = Math.round(MAX_LAG_MS / 1000 / dt);
+  const margin = Math.round(0.5 / cutoffHz / dt);
+  const from = margin, to = n - margin - maxLag; // input stretch [from, to)
+  if (to - from < Math.max(3, maxLag)) {
+    throw new RangeError(`voluntaryLagMs needs a record longer than ${(2 * margin + 2 * maxLag) * dt} s, got ${n * dt} s`);
+  }
   const dx: Float64Array[] = [], dy: Float64Array[] = [];
   let energy = 0;
   for (let a = 0; a < input.length; a++) {
@@ -225,16 +264,19 @@ export function voluntaryLagMs(
     dy.push(derivative(zeroPhaseLowpass(output[a], dt, cutoffHz), dt));
     for (let i = 0; i < n; i++) energy += vx[i] * vx[i];
   }
-  if (n < 3 || Math.sqrt(energy / n) < MIN_VOLUNTARY_SPEED) return 0;
-  const maxLag = Math.min(n - 2, Math.round(MAX_LAG_MS / 1000 / dt));
+  if (Math.sqrt(energy / n) < MIN_VOLUNTARY_SPEED) return 0;
   const corr = new Float64Array(maxLag + 1);
   for (let lag = 0; lag <= maxLag; lag++) {
-    let c = 0;
+    let c = 0, e = 0;
     for (let a = 0; a < dx.length; a++) {
       const x = dx[a], y = dy[a];
-      for (let i = 0; i + lag < n; i++) c += x[i] * y[i + lag];
+      for (let i = from; i < to; i++) {
+        const v = y[i + lag];
+        c += x[i] * v;
+        e += v * v;
+      }
     }
-    corr[lag] = c;
+    corr[lag] = e > 0 ? c / Math.sqrt(e) : 0;
   }
   let best = 0;
   for (let lag = 1; lag <= maxLag; lag++) if (corr[lag] > corr[best]) best = lag;
@@ -250,8 +292,9 @@ export function voluntaryLagMs(
 
 /**
  * How much the filter changed the voluntary motion, mm: RMS over the whole record and over all axes together (root of
- * the summed mean squares) of low-passed output − low-passed input (zero-phase, at `cutoffHz`). Lag counts here too:
- * a pure delay τ of a motion with speed v reads about v·τ.
+ * the summed mean squares) of low-passed output − low-passed input (zeroPhaseLowpass at `cutoffHz`). Lag counts here
+ * too: a pure delay τ of a motion with speed v reads about v·τ. Tremor that a filter removed counts only as far as
+ * the Gaussian low-pass lets it through (e.g. 0.3 mm at 9 Hz removed reads 0.3 µm at fc = 2 Hz).
  */
 export function voluntaryDistortionMm(
   input: readonly ArrayLike<number>[],

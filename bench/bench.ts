@@ -1,0 +1,123 @@
+// `npm run bench`: speed as ratios within one run (our tick vs the bare physics step of the same world,
+// same commands, no loop), and the three tremor filters side by side. `-- --json` prints one JSON object.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { map } from 'rxjs';
+import { parseScenario } from '../scenarios/loader.ts';
+import { prepareRun, runTicks } from '../scenarios/runner.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import { tremorBench, type TremorRow } from './tremor-bench.ts';
+
+interface SceneRow {
+  name: string;
+  physics_us_per_tick: number;
+  tick_us_per_tick: number;
+  ratio: number;
+  realtime_factor: number;
+}
+
+const json = process.argv.includes('--json');
+const TRIALS = 5;
+
+function scenarioFile(name: string): Scenario {
+  const path = fileURLToPath(new URL(`../scenarios/${name}.yaml`, import.meta.url));
+  return parseScenario(readFileSync(path, 'utf8'), path);
+}
+
+/** Joint commands of every robot at every tick, recorded from one run of the loop. */
+async function recordCommands(s: Scenario): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  const run = await prepareRun(s, {
+    taps: [map((f) => {
+      for (const rf of f.robots) {
+        const hw = rf.hw;
+        // Commands as they were written before this tick's step.
+        const row = new Float64Array(hw.mode.length * 3);
+        for (let j = 0; j < hw.mode.length; j++) { row[3 * j] = hw.mode[j]; row[3 * j + 1] = hw.commandPosition[j]; row[3 * j + 2] = hw.mode[j] ? hw.commandEffort[j] : hw.commandVelocity[j]; }
+        out.push(row);
+      }
+      return f;
+    })],
+  });
+  runTicks(run);
+  run.world.free();
+  return out;
+}
+
+async function timeLoop(s: Scenario): Promise<number> {
+  const run = await prepareRun(s);
+  const t0 = performance.now();
+  runTicks(run);
+  const us = ((performance.now() - t0) * 1000) / run.ticks;
+  run.world.free();
+  return us;
+}
+
+async function timeBare(s: Scenario, commands: readonly Float64Array[]): Promise<number> {
+  const run = await prepareRun(s); // the same world, built the same way; its loop is never run
+  const world = run.world;
+  const robots = world.robots;
+  const n = run.ticks;
+  const t0 = performance.now();
+  let k = 0;
+  for (let t = 0; t < n; t++) {
+    for (let r = 0; r < robots.length; r++) {
+      const row = commands[k++];
+      const hw = robots[r];
+      for (let j = 0; j < hw.mode.length; j++) {
+        hw.mode[j] = row[3 * j];
+        hw.commandPosition[j] = row[3 * j + 1];
+        if (hw.mode[j]) hw.commandEffort[j] = row[3 * j + 2]; else hw.commandVelocity[j] = row[3 * j + 2];
+      }
+    }
+    world.stepPhysicsOnly();
+  }
+  const us = ((performance.now() - t0) * 1000) / n;
+  world.free();
+  return us;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function sceneBench(name: string, file: string): Promise<SceneRow> {
+  const s = scenarioFile(file);
+  const commands = await recordCommands(s);
+  await timeLoop(s); // warm-up: JIT both paths before measuring
+  await timeBare(s, commands);
+  const loop: number[] = [], bare: number[] = [];
+  for (let i = 0; i < TRIALS; i++) {
+    // Interleaved so that machine load drifts affect both alike.
+    bare.push(await timeBare(s, commands));
+    loop.push(await timeLoop(s));
+  }
+  const physics = median(bare), tick = median(loop);
+  return {
+    name,
+    physics_us_per_tick: round(physics, 2),
+    tick_us_per_tick: round(tick, 2),
+    ratio: round(tick / physics, 3),
+    realtime_factor: round(1e6 / (s.rate * tick), 2),
+  };
+}
+
+function round(x: number, d: number): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
+
+const scenes = [await sceneBench('single-psm-1khz', 'reach-targets')];
+const tremor: TremorRow[] = tremorBench();
+
+if (json) {
+  process.stdout.write(JSON.stringify({ scenes, tremor }) + '\n');
+} else {
+  console.log('Speed (median of %d interleaved trials; ratio = our whole tick / bare physics step of the same world)', TRIALS);
+  console.table(scenes);
+  const s = scenes[0];
+  console.log(`targets: ratio ≤ 1.25 → ${s.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → ${s.realtime_factor >= 10 ? 'met' : 'NOT met'}`);
+  console.log('\nTremor filters on a 9 Hz, 0.3 mm tremor over minimum-jerk reaches (10 s at 1 kHz)');
+  console.table(tremor);
+}
