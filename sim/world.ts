@@ -37,7 +37,7 @@ export class SimWorld {
     const g = options.gravity ?? [0, 0, -9.81];
     this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
     this.world.timestep = this.dt;
-    this.world.numSolverIterations = options.solverIterations ?? 8;
+    this.world.numSolverIterations = options.solverIterations ?? 4;
     this.events = new R.EventQueue(true);
   }
 

@@ -4,6 +4,7 @@ import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { DhChain } from '../../controller/kinematics/dh-chain.ts';
 import type { SimRobot } from '../../sim/robot.ts';
+import { TELEOP_ENABLED } from '../../controller/frame.ts';
 import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
 import { tremorAttenuationDb, voluntaryLagMs } from './tremor-metrics.ts';
 
@@ -58,21 +59,22 @@ export class RunMetrics {
             rec.filtered[a][k] = rf.filteredP[a];
           }
         }
-        this.sampleRobot(rec, rf.qCommand);
+        this.sampleRobot(rec, rf.qCommand, rf.teleop === TELEOP_ENABLED && !rf.safe && !rf.ikLimited ? rf.targetTip : null);
       }
       this.n++;
       return frame;
     });
   }
 
-  private sampleRobot(rec: RobotRecord, qCommand: Float64Array): void {
+  /** `commandedTip`: the IK target when the IK just met it (equal to FK of the command to 0.1 µm), else null. */
+  private sampleRobot(rec: RobotRecord, qCommand: Float64Array, commandedTip: Float64Array | null): void {
     const robot = rec.robot;
     const spec = robot.spec;
     // Tool tip from the physics bodies vs the tip the joint command implies.
     const tip = robot.tipPose(this.m1);
     if (rec.chain) {
-      rec.chain.fk(qCommand, this.m2);
-      const cmd = mat4Mul(this.m3, robot.base, this.m2);
+      const local = commandedTip ?? rec.chain.fk(qCommand, this.m2);
+      const cmd = mat4Mul(this.m3, robot.base, local);
       const dx = tip[3] - cmd[3], dy = tip[7] - cmd[7], dz = tip[11] - cmd[11];
       rec.tipSq += dx * dx + dy * dy + dz * dz;
       rec.tipCount++;
