@@ -26,7 +26,8 @@ export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('adaptive'),
     band_hz: z.tuple([finite.positive(), finite.positive()]).refine(([a, b]) => a < b, 'a band [low, high] with low < high').optional(),
-    mu: finite.positive().optional(),
+    /** Normalised LMS step of the canceller, 0 < mu < 1 (default 0.1). */
+    mu: finite.positive().lt(1).optional(),
   }).strict(),
 ]);
 

@@ -49,8 +49,11 @@ export function butterworthSections(kind: ButterworthKind, order: number, cutoff
     // Analog 1/(s/Ωc + 1) (low-pass) or (s/Ωc)/(s/Ωc + 1) (high-pass).
     const n = 1 / (1 + K);
     const a1 = (K - 1) * n;
+    // low-pass numerator K·n, taken as (1 + a1)/2 so that the DC gain of the stored coefficients is 1 to the last bit
+    // (at low cutoffs K·n and the pole are tiny differences and would otherwise disagree by ~1e-11)
+    const b = (1 + a1) / 2;
     sections.push(kind === 'lowpass'
-      ? { b0: K * n, b1: K * n, b2: 0, a1, a2: 0 }
+      ? { b0: b, b1: b, b2: 0, a1, a2: 0 }
       : { b0: n, b1: -n, b2: 0, a1, a2: 0 });
   }
   const pairs = Math.floor(order / 2);
@@ -62,7 +65,8 @@ export function butterworthSections(kind: ButterworthKind, order: number, cutoff
     const a1 = 2 * (K2 - 1) * n;
     const a2 = (1 - K / q + K2) * n;
     if (kind === 'lowpass') {
-      const b0 = K2 * n;
+      // K²·n, taken as (1 + a1 + a2)/4 (exact in floating point) so that the DC gain is exactly 1, as above
+      const b0 = (1 + a1 + a2) / 4;
       sections.push({ b0, b1: 2 * b0, b2: b0, a1, a2 });
     } else {
       sections.push({ b0: n, b1: -2 * n, b2: n, a1, a2 });

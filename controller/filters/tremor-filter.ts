@@ -1,75 +1,189 @@
-// The tremor filter the control loop uses, built from the scenario's `tremor_filter` block.
-// Position is filtered per axis; orientation consistently, on the rotation vector relative to a reference
-// orientation captured at reset (q_rel = q_ref⁻¹ ⊗ q, filter rotvec(q_rel), q_out = q_ref ⊗ exp(r_f)).
+// The tremor-filter stage of the control loop: filters the operator's hand pose (position and orientation) at each
+// tick, built from the `tremor_filter` object of a scenario (TremorFilterConfig, part of the public scenario format).
+//
+// Why the design: the loop needs one filter for a whole pose, and the two candidates of REFERENCE.md, "Tremor and
+// scaling": a fixed Butterworth low-pass (the classic baseline: 7.8 dB off 9 Hz tremor for 37 ms of lag at 6 Hz) and an
+// adaptive canceller after Riviere et al. 1998 / BMFLC that removes tremor with no lag (see adaptive-canceller.ts).
+// Positions are filtered per axis. An orientation cannot be filtered per quaternion component (the result would not be
+// a rotation, and the sign of q is arbitrary), so it is filtered as a rotation vector relative to the orientation
+// captured at reset: q_rel = q_ref⁻¹ ⊗ q, r = rotvec(q_rel), r filtered per component, q_out = q_ref ⊗ exp(r_f). Near
+// q_ref this is a linear space, so a tremor about an axis is attenuated exactly like a position tremor. The rotation
+// vector is kept continuous (of the equivalent vectors r + 2πk·r̂, the one nearest the previous sample is used), so a
+// wrist roll past 180° from the reference does not jump.
+// `step` is allocation-free (preallocated Float64Arrays) and deterministic.
+
+import { AdaptiveCanceller } from './adaptive-canceller.ts';
 import { ButterworthLowpass } from './butterworth.ts';
-import { AdaptiveCanceller, DEFAULT_BAND_HZ } from './adaptive-canceller.ts';
 import { quatConj, quatFromRotvec, quatMul, quatNormalize, quatToRotvec } from '../../sim/math/quat.ts';
 
+/** The `tremor_filter` field of a scenario. */
 export type TremorFilterConfig =
   | { readonly type: 'none' }
   | { readonly type: 'lowpass'; readonly cutoff_hz: number; readonly order: 1 | 2 | 3 | 4 }
   | { readonly type: 'adaptive'; readonly band_hz?: readonly [number, number]; readonly mu?: number };
 
-/** Three scalar channels filtered together. */
-interface VectorFilter {
-  reset(x0: ArrayLike<number>): void;
-  step(input: ArrayLike<number>, output: Float64Array): void;
+/** A pose filter: position [x, y, z] (m) and orientation quaternion [x, y, z, w]. */
+export interface PoseTremorFilter {
+  readonly config: TremorFilterConfig;
+  /** Start at rest at pose (p, q): no transient, and q becomes the reference orientation. */
+  reset(p: ArrayLike<number>, q: ArrayLike<number>): void;
+  /** Filter one sample. The outputs may be the input arrays themselves. */
+  step(pIn: ArrayLike<number>, qIn: ArrayLike<number>, pOut: Float64Array, qOut: Float64Array): void;
 }
 
-function vectorFilter(config: TremorFilterConfig, fs: number): VectorFilter {
+const TWO_PI = 2 * Math.PI;
+
+/** One line for summaries and logs. */
+export function describeTremorFilter(config: TremorFilterConfig): string {
   switch (config.type) {
     case 'none':
-      return { reset() {}, step(input, output) { output[0] = input[0]; output[1] = input[1]; output[2] = input[2]; } };
-    case 'lowpass': {
-      const f = [0, 1, 2].map(() => new ButterworthLowpass(config.order, config.cutoff_hz, fs));
-      return {
-        reset(x0) { for (let a = 0; a < 3; a++) f[a].reset(x0[a]); },
-        step(input, output) { for (let a = 0; a < 3; a++) output[a] = f[a].step(input[a]); },
-      };
-    }
+      return 'no tremor filter';
+    case 'lowpass':
+      return `Butterworth low-pass, order ${config.order}, cutoff ${config.cutoff_hz} Hz`;
     case 'adaptive': {
-      const band = config.band_hz ?? DEFAULT_BAND_HZ;
-      return new AdaptiveCanceller({ fs, channels: 3, bandHz: [band[0], band[1]], mu: config.mu });
+      const [lo, hi] = config.band_hz ?? [6, 14];
+      return `adaptive tremor canceller, ${lo}–${hi} Hz${config.mu === undefined ? '' : `, mu ${config.mu}`}`;
     }
   }
 }
 
-export interface PoseTremorFilter {
-  reset(p: ArrayLike<number>, q: ArrayLike<number>): void;
-  step(pIn: ArrayLike<number>, qIn: ArrayLike<number>, pOut: Float64Array, qOut: Float64Array): void;
+/**
+ * Rotation-vector parameterisation of orientation relative to a reference, continuous from sample to sample, plus its
+ * inverse. Shared by the low-pass and adaptive pose filters.
+ */
+class RelativeRotation {
+  private readonly qRef = new Float64Array([0, 0, 0, 1]);
+  private readonly qRefInv = new Float64Array([0, 0, 0, 1]);
+  private readonly q = new Float64Array(4);
+  private readonly qRel = new Float64Array(4);
+  private readonly prev = new Float64Array(3);
+
+  reset(q: ArrayLike<number>): void {
+    quatNormalize(this.qRef, q);
+    quatConj(this.qRefInv, this.qRef);
+    this.prev.fill(0);
+  }
+
+  /** r = rotvec(q_ref⁻¹ ⊗ q), the equivalent nearest the previous r, written into `r`. */
+  toVector(q: ArrayLike<number>, r: Float64Array): void {
+    quatNormalize(this.q, q);
+    quatMul(this.qRel, this.qRefInv, this.q);
+    quatToRotvec(r, this.qRel); // angle in [0, π]
+    const px = this.prev[0], py = this.prev[1], pz = this.prev[2];
+    const theta = Math.hypot(r[0], r[1], r[2]);
+    if (theta > 1e-9) {
+      const ux = r[0] / theta, uy = r[1] / theta, uz = r[2] / theta;
+      // minimise |(θ + 2πk)·u − prev|: k = round((u·prev − θ) / 2π)
+      const k = Math.round((ux * px + uy * py + uz * pz - theta) / TWO_PI);
+      if (k !== 0) {
+        const a = theta + TWO_PI * k;
+        r[0] = a * ux; r[1] = a * uy; r[2] = a * uz;
+      }
+    } else {
+      // (near) identity: any multiple of 2π about any axis; take the one along prev
+      const pn = Math.hypot(px, py, pz);
+      const k = Math.round(pn / TWO_PI);
+      if (k !== 0) {
+        const a = (TWO_PI * k) / pn;
+        r[0] += a * px; r[1] += a * py; r[2] += a * pz;
+      }
+    }
+    this.prev[0] = r[0]; this.prev[1] = r[1]; this.prev[2] = r[2];
+  }
+
+  /** qOut = q_ref ⊗ exp(r). */
+  fromVector(r: ArrayLike<number>, qOut: Float64Array): void {
+    quatFromRotvec(this.qRel, r);
+    quatMul(qOut, this.qRef, this.qRel);
+  }
 }
 
+class NoPoseFilter implements PoseTremorFilter {
+  constructor(readonly config: TremorFilterConfig) {}
+  reset(): void {}
+  step(pIn: ArrayLike<number>, qIn: ArrayLike<number>, pOut: Float64Array, qOut: Float64Array): void {
+    pOut[0] = pIn[0]; pOut[1] = pIn[1]; pOut[2] = pIn[2];
+    qOut[0] = qIn[0]; qOut[1] = qIn[1]; qOut[2] = qIn[2]; qOut[3] = qIn[3];
+  }
+}
+
+class LowpassPoseFilter implements PoseTremorFilter {
+  private readonly pos: ButterworthLowpass[] = [];
+  private readonly rot: ButterworthLowpass[] = [];
+  private readonly rel = new RelativeRotation();
+  private readonly r = new Float64Array(3);
+
+  constructor(readonly config: Extract<TremorFilterConfig, { type: 'lowpass' }>, fs: number) {
+    for (let i = 0; i < 3; i++) {
+      this.pos.push(new ButterworthLowpass(config.order, config.cutoff_hz, fs));
+      this.rot.push(new ButterworthLowpass(config.order, config.cutoff_hz, fs));
+    }
+  }
+
+  reset(p: ArrayLike<number>, q: ArrayLike<number>): void {
+    this.rel.reset(q);
+    for (let i = 0; i < 3; i++) {
+      this.pos[i].reset(p[i]);
+      this.rot[i].reset(0);
+    }
+  }
+
+  step(pIn: ArrayLike<number>, qIn: ArrayLike<number>, pOut: Float64Array, qOut: Float64Array): void {
+    const r = this.r;
+    this.rel.toVector(qIn, r);
+    for (let i = 0; i < 3; i++) {
+      pOut[i] = this.pos[i].step(pIn[i]);
+      r[i] = this.rot[i].step(r[i]);
+    }
+    this.rel.fromVector(r, qOut);
+  }
+}
+
+class AdaptivePoseFilter implements PoseTremorFilter {
+  // Position and orientation each get their own canceller (own tremor frequency, own units: m and rad).
+  private readonly pos: AdaptiveCanceller;
+  private readonly rot: AdaptiveCanceller;
+  private readonly rel = new RelativeRotation();
+  private readonly r = new Float64Array(3);
+  private readonly zero = new Float64Array(3);
+
+  constructor(readonly config: Extract<TremorFilterConfig, { type: 'adaptive' }>, fs: number) {
+    const common = { fs, channels: 3, bandHz: config.band_hz, mu: config.mu };
+    // amplitudes below which the frequency loop slows (see AdaptiveCanceller): 1 µm, and 10 µrad (10 µm at 1 m)
+    this.pos = new AdaptiveCanceller({ ...common, minAmplitude: 1e-6 });
+    this.rot = new AdaptiveCanceller({ ...common, minAmplitude: 1e-5 });
+  }
+
+  reset(p: ArrayLike<number>, q: ArrayLike<number>): void {
+    this.rel.reset(q);
+    this.pos.reset(p);
+    this.rot.reset(this.zero);
+  }
+
+  step(pIn: ArrayLike<number>, qIn: ArrayLike<number>, pOut: Float64Array, qOut: Float64Array): void {
+    const r = this.r;
+    this.rel.toVector(qIn, r);
+    this.pos.step(pIn, pOut);
+    this.rot.step(r, r);
+    this.rel.fromVector(r, qOut);
+  }
+}
+
+/**
+ * The pose filter for a config at sample rate fs (Hz). Throws a RangeError naming the problem for an invalid config
+ * (order not 1–4, cutoff not in (0, fs/2), band not inside (0, fs/2), mu not in (0, 1), unknown type).
+ */
 export function createPoseTremorFilter(config: TremorFilterConfig, fs: number): PoseTremorFilter {
-  const position = vectorFilter(config, fs);
-  const rotation = vectorFilter(config, fs);
-  const qRef = Float64Array.of(0, 0, 0, 1);
-  const qRel = new Float64Array(4);
-  const r = new Float64Array(3);
-  const rOut = new Float64Array(3);
-  return {
-    reset(p, q) {
-      position.reset(p);
-      qRef.set(q);
-      rotation.reset(r.fill(0));
-    },
-    step(pIn, qIn, pOut, qOut) {
-      position.step(pIn, pOut);
-      quatMul(qRel, quatConj(qRel, qRef), qIn);
-      quatToRotvec(r, qRel);
-      rotation.step(r, rOut);
-      quatFromRotvec(qRel, rOut);
-      quatNormalize(qOut, quatMul(qOut, qRef, qRel));
-    },
-  };
-}
-
-export function describeTremorFilter(config: TremorFilterConfig): string {
   switch (config.type) {
-    case 'none': return 'none';
-    case 'lowpass': return `lowpass ${config.cutoff_hz} Hz order ${config.order}`;
-    case 'adaptive': {
-      const b = config.band_hz ?? DEFAULT_BAND_HZ;
-      return `adaptive ${b[0]}–${b[1]} Hz`;
+    case 'none':
+      return new NoPoseFilter(config);
+    case 'lowpass':
+      return new LowpassPoseFilter(config, fs);
+    case 'adaptive':
+      return new AdaptivePoseFilter(config, fs);
+    default: {
+      const unknown: never = config;
+      throw new RangeError(`unknown tremor filter type ${JSON.stringify((unknown as { type?: unknown }).type)}`);
     }
   }
 }

@@ -1,7 +1,39 @@
 // Discrete Fourier transforms for the offline metrics: an in-place iterative radix-2 FFT, and Bluestein's chirp-z
 // algorithm on top of it for any length (the metrics transform mirror-extended signals, whose length 2N is rarely a
 // power of two, and zero-padding would break the periodic continuity the mirror extension buys).
-// Not for the control loop: these allocate freely.
+// Not for the control loop: these allocate freely (twiddle tables and chirps are cached per length).
+
+interface Twiddles {
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+// Twiddle tables and Bluestein chirps are computed once per length and kept (a few lengths at most in practice).
+const twiddleCache = new Map<number, Twiddles>();
+const MAX_CACHED = 8;
+
+function cachePut<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= MAX_CACHED) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(key, value);
+  return value;
+}
+
+/** cos and sin of −2πk/n for k < n/2. */
+function twiddles(n: number): Twiddles {
+  const hit = twiddleCache.get(n);
+  if (hit) return hit;
+  const half = n >> 1;
+  const cos = new Float64Array(half), sin = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    const a = (-2 * Math.PI * k) / n;
+    cos[k] = Math.cos(a);
+    sin[k] = Math.sin(a);
+  }
+  return cachePut(twiddleCache, n, { cos, sin });
+}
 
 /** In-place radix-2 FFT of (re, im); length must be a power of two. `inverse` computes the unscaled inverse. */
 export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): void {
@@ -19,22 +51,57 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
       t = im[i]; im[i] = im[j]; im[j] = t;
     }
   }
-  const sign = inverse ? 1 : -1;
+  const tw = twiddles(n);
+  const sign = inverse ? -1 : 1;
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
-    const ang = (sign * 2 * Math.PI) / len;
-    // twiddles computed directly (not by recurrence) to keep the error flat for long transforms
-    for (let k = 0; k < half; k++) {
-      const wr = Math.cos(ang * k), wi = Math.sin(ang * k);
-      for (let i = k; i < n; i += len) {
-        const j = i + half;
-        const xr = re[j] * wr - im[j] * wi;
-        const xi = re[j] * wi + im[j] * wr;
-        re[j] = re[i] - xr; im[j] = im[i] - xi;
-        re[i] += xr; im[i] += xi;
+    const stride = n / len;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0, t = 0; k < half; k++, t += stride) {
+        const wr = tw.cos[t], wi = sign * tw.sin[t];
+        const a = i + k, b = a + half;
+        const xr = re[b] * wr - im[b] * wi;
+        const xi = re[b] * wi + im[b] * wr;
+        re[b] = re[a] - xr; im[b] = im[a] - xi;
+        re[a] += xr; im[a] += xi;
       }
     }
   }
+}
+
+interface Chirp {
+  cr: Float64Array;
+  ci: Float64Array;
+  /** FFT of the conjugate chirp, zero-padded and wrapped to length m */
+  br: Float64Array;
+  bi: Float64Array;
+}
+
+const chirpCache = new Map<string, Chirp>();
+
+/** Bluestein's chirp w_k = e^{∓iπk²/n} and the FFT of its conjugate, for length n padded to m. */
+function chirp(n: number, m: number, inverse: boolean): Chirp {
+  const key = `${n}:${inverse ? 'i' : 'f'}`;
+  const hit = chirpCache.get(key);
+  if (hit) return hit;
+  const sign = inverse ? 1 : -1;
+  // k² is reduced mod 2n exactly in integers to keep the angle small and precise
+  const cr = new Float64Array(n), ci = new Float64Array(n);
+  const twoN = 2 * n;
+  for (let k = 0; k < n; k++) {
+    const k2 = (k * k) % twoN; // k < 2^26 in practice, so k*k is exact in float64
+    const a = (sign * Math.PI * k2) / n;
+    cr[k] = Math.cos(a);
+    ci[k] = Math.sin(a);
+  }
+  const br = new Float64Array(m), bi = new Float64Array(m);
+  br[0] = cr[0]; bi[0] = -ci[0];
+  for (let k = 1; k < n; k++) {
+    br[k] = br[m - k] = cr[k];
+    bi[k] = bi[m - k] = -ci[k];
+  }
+  fftRadix2(br, bi);
+  return cachePut(chirpCache, key, { cr, ci, br, bi });
 }
 
 function nextPow2(n: number): number {
@@ -57,30 +124,14 @@ export function dft(reIn: ArrayLike<number>, imIn: ArrayLike<number>, inverse = 
     return { re, im };
   }
   const m = nextPow2(2 * n - 1);
-  const sign = inverse ? 1 : -1;
-  // chirp w_k = e^{sign·iπ k²/n}; k² is reduced mod 2n exactly in integers to keep the angle small and precise
-  const cr = new Float64Array(n), ci = new Float64Array(n);
-  const twoN = 2 * n;
-  for (let k = 0; k < n; k++) {
-    const k2 = (k * k) % twoN; // k < 2^26 in practice, so k*k is exact in float64
-    const a = (sign * Math.PI * k2) / n;
-    cr[k] = Math.cos(a);
-    ci[k] = Math.sin(a);
-  }
+  const { cr, ci, br, bi } = chirp(n, m, inverse);
   const ar = new Float64Array(m), ai = new Float64Array(m);
   for (let k = 0; k < n; k++) {
     const xr = reIn[k], xi = imIn[k];
     ar[k] = xr * cr[k] - xi * ci[k];
     ai[k] = xr * ci[k] + xi * cr[k];
   }
-  const br = new Float64Array(m), bi = new Float64Array(m);
-  br[0] = cr[0]; bi[0] = -ci[0];
-  for (let k = 1; k < n; k++) {
-    br[k] = br[m - k] = cr[k];
-    bi[k] = bi[m - k] = -ci[k];
-  }
   fftRadix2(ar, ai);
-  fftRadix2(br, bi);
   for (let k = 0; k < m; k++) {
     const r = ar[k] * br[k] - ai[k] * bi[k];
     const i = ar[k] * bi[k] + ai[k] * br[k];

@@ -108,15 +108,47 @@ function detrend(x: ArrayLike<number>, dt: number): Float64Array {
   return out;
 }
 
-/** Spectrum of the mirror extension of x (length 2N). */
-function mirrorSpectrum(x: Float64Array): { re: Float64Array; im: Float64Array } {
+/**
+ * Spectrum of the mirror extension (length 2N) of x + i·y: two real records of the same length in one transform.
+ * The spectrum of each alone is X_k = (Z_k + conj Z_{L−k})/2, Y_k = (Z_k − conj Z_{L−k})/2i; a real, even mask
+ * applied to Z and transformed back gives the masked x and y in the real and imaginary parts.
+ */
+function mirrorSpectrum(x: Float64Array, y: Float64Array | null): { re: Float64Array; im: Float64Array } {
   const n = x.length;
-  const z = new Float64Array(2 * n);
+  const zr = new Float64Array(2 * n), zi = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    z[i] = x[i];
-    z[2 * n - 1 - i] = x[i];
+    zr[i] = x[i];
+    zr[2 * n - 1 - i] = x[i];
   }
-  return dft(z, new Float64Array(2 * n));
+  if (y) {
+    for (let i = 0; i < n; i++) {
+      zi[i] = y[i];
+      zi[2 * n - 1 - i] = y[i];
+    }
+  }
+  return dft(zr, zi);
+}
+
+/** Band power (mean square) of x and of y between f0 and f1, from one transform. */
+function bandPowerPair(x: Float64Array, y: Float64Array | null, dt: number, f0: number, f1: number): [number, number] {
+  const n = x.length;
+  const { re, im } = mirrorSpectrum(x, y);
+  const L = 2 * n;
+  const df = 1 / (L * dt);
+  let sx = 0, sy = 0;
+  for (let k = 0; k <= L / 2; k++) {
+    const f = k * df;
+    if (f < f0 || f > f1) continue;
+    const j = (L - k) % L;
+    // X_k = (Z_k + conj Z_j)/2, Y_k = (Z_k − conj Z_j)/2i
+    const xr = 0.5 * (re[k] + re[j]), xi = 0.5 * (im[k] - im[j]);
+    const yr = 0.5 * (im[k] + im[j]), yi = -0.5 * (re[k] - re[j]);
+    // bins k and L − k carry the same power (real records); DC and Nyquist appear once
+    const w = k === 0 || 2 * k === L ? 1 : 2;
+    sx += w * (xr * xr + xi * xi);
+    sy += w * (yr * yr + yi * yi);
+  }
+  return [sx / (L * L), sy / (L * L)];
 }
 
 /**
@@ -124,26 +156,16 @@ function mirrorSpectrum(x: Float64Array): { re: Float64Array; im: Float64Array }
  * with every sample weighted the same. A sinusoid of amplitude A well inside the band reads A/√2 (Parseval on the
  * mirror-extended, detrended record; no window, no zero padding): within 2% if it lies at least 5/T Hz inside the band
  * (0.5 Hz for a T = 10 s record). Closer to an edge it reads less: with every sample weighted the same (no window) a
- * spectral line has skirts, and the part outside the band is not counted. The slowest content (below about 1/T) goes
- * with the trend, so use f0 > 0.
+ * spectral line has skirts, and the part outside the band is not counted. Likewise a line outside the band leaks in
+ * by up to about 2% of its RMS. Meant for bands above a few Hz: the removed trend (a quadratic set by the slopes at
+ * the two ends) can be large, and what it takes away or adds reaches into the lowest few Hz.
  */
 export function bandRms(signal: ArrayLike<number>, dt: number, f0: number, f1: number): number {
   checkDt(dt);
   if (!(f0 >= 0 && f1 >= f0)) throw new RangeError(`need 0 ≤ f0 ≤ f1, got [${f0}, ${f1}]`);
   const n = signal.length;
   if (n < 2) return 0;
-  const { re, im } = mirrorSpectrum(detrend(signal, dt));
-  const L = 2 * n;
-  const df = 1 / (L * dt);
-  let sum = 0;
-  for (let k = 0; k <= L / 2; k++) {
-    const f = k * df;
-    if (f < f0 || f > f1) continue;
-    const p = re[k] * re[k] + im[k] * im[k];
-    // bins k and L − k carry the same power (real signal); DC and Nyquist appear once
-    sum += k === 0 || 2 * k === L ? p : 2 * p;
-  }
-  return Math.sqrt(sum) / L;
+  return Math.sqrt(bandPowerPair(detrend(signal, dt), null, dt, f0, f1)[0]);
 }
 
 function checkAxes(input: readonly ArrayLike<number>[], output: readonly ArrayLike<number>[]): void {
@@ -170,10 +192,14 @@ export function tremorAttenuationDb(
   band: readonly [number, number] = [6, 14],
 ): number {
   checkAxes(input, output);
+  checkDt(dt);
+  if (!(band[0] >= 0 && band[1] >= band[0])) throw new RangeError(`need 0 ≤ f0 ≤ f1, got [${band[0]}, ${band[1]}]`);
   let msIn = 0, msOut = 0;
   for (let a = 0; a < input.length; a++) {
-    msIn += bandRms(input[a], dt, band[0], band[1]) ** 2;
-    msOut += bandRms(output[a], dt, band[0], band[1]) ** 2;
+    if (input[a].length < 2) continue;
+    const [pi, po] = bandPowerPair(detrend(input[a], dt), detrend(output[a], dt), dt, band[0], band[1]);
+    msIn += pi;
+    msOut += po;
   }
   if (msIn === 0 && msOut === 0) return 0;
   if (msOut === 0) return MAX_ATTENUATION_DB;
@@ -188,18 +214,28 @@ export function tremorAttenuationDb(
  * delay, and a Gaussian kernel is short in time (σ ≈ 0.13/fc), so what the record's ends do stays near the ends.
  */
 export function zeroPhaseLowpass(x: ArrayLike<number>, dt: number, cutoffHz: number): Float64Array {
+  return lowpassPair(x, null, dt, cutoffHz)[0];
+}
+
+/** zeroPhaseLowpass of x and (if given) y, from one pair of transforms. */
+function lowpassPair(x: ArrayLike<number>, y: ArrayLike<number> | null, dt: number, cutoffHz: number): [Float64Array, Float64Array] {
   checkDt(dt);
   if (!(cutoffHz > 0)) throw new RangeError(`cutoffHz must be positive, got ${cutoffHz}`);
   const n = x.length;
-  if (n < 2) return Float64Array.from(x);
-  // The mean is taken out and put back (its bin would pass anyway; this keeps the transform well scaled).
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i];
-  mean /= n;
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = x[i] - mean;
+  if (y && y.length !== n) throw new RangeError('both records must have the same length');
+  if (n < 2) return [Float64Array.from(x), Float64Array.from(y ?? [])];
+  // The means are taken out and put back (their bin would pass anyway; this keeps the transform well scaled).
+  const mean = (v: ArrayLike<number>): number => {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += v[i];
+    return m / n;
+  };
+  const mx = mean(x), my = y ? mean(y) : 0;
+  const rx = new Float64Array(n), ry = y ? new Float64Array(n) : null;
+  for (let i = 0; i < n; i++) rx[i] = x[i] - mx;
+  if (y && ry) for (let i = 0; i < n; i++) ry[i] = y[i] - my;
   const L = 2 * n;
-  const { re, im } = mirrorSpectrum(r);
+  const { re, im } = mirrorSpectrum(rx, ry);
   const df = 1 / (L * dt);
   const a = Math.LN2 / (cutoffHz * cutoffHz);
   for (let k = 0; k < L; k++) {
@@ -209,9 +245,10 @@ export function zeroPhaseLowpass(x: ArrayLike<number>, dt: number, cutoffHz: num
     im[k] *= g;
   }
   const back = dft(re, im, true);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = back.re[i] / L + mean;
-  return out;
+  const ox = new Float64Array(n), oy = new Float64Array(y ? n : 0);
+  for (let i = 0; i < n; i++) ox[i] = back.re[i] / L + mx;
+  if (y) for (let i = 0; i < n; i++) oy[i] = back.im[i] / L + my;
+  return [ox, oy];
 }
 
 /** Central-difference derivative (one-sided at the ends), per second. */
@@ -238,7 +275,8 @@ function derivative(x: Float64Array, dt: number): Float64Array {
  * Returns 0 when there is no voluntary motion to measure (RMS speed of the low-passed input under
  * MIN_VOLUNTARY_SPEED, 0.1 mm/s): a lag is then meaningless. A filter that leads (negative lag) reads 0. Returns
  * MAX_LAG_MS (300) when no lag in the range gives a positive correlation (the output does not follow the input).
- * The record must be longer than 300 ms plus the two end margins; otherwise a RangeError.
+ * In records shorter than about 2.2 s the end margins shrink to 1/8 and the search range to 1/4 of the record (so a
+ * 1 s run can report at most 250 ms); a record too short for any of that (under about 10 samples) reads 0.
  */
 export function voluntaryLagMs(
   input: readonly ArrayLike<number>[],
@@ -248,20 +286,21 @@ export function voluntaryLagMs(
 ): number {
   checkAxes(input, output);
   checkDt(dt);
+  if (!(cutoffHz > 0)) throw new RangeError(`cutoffHz must be positive, got ${cutoffHz}`);
   const n = input[0].length;
-  const maxLag = Math.round(MAX_LAG_MS / 1000 / dt);
-  const margin = Math.round(0.5 / cutoffHz / dt);
+  // short records: margins at most 1/8 and the search range at most 1/4 of the record each
+  const maxLag = Math.min(Math.round(MAX_LAG_MS / 1000 / dt), Math.floor(n / 4));
+  const margin = Math.min(Math.round(0.5 / cutoffHz / dt), Math.floor(n / 8));
   const from = margin, to = n - margin - maxLag; // input stretch [from, to)
-  if (to - from < Math.max(3, maxLag)) {
-    throw new RangeError(`voluntaryLagMs needs a record longer than ${(2 * margin + 2 * maxLag) * dt} s, got ${n * dt} s`);
-  }
+  if (maxLag < 2 || to - from < 3) return 0;
   const dx: Float64Array[] = [], dy: Float64Array[] = [];
   let energy = 0;
   for (let a = 0; a < input.length; a++) {
     if (input[a].length !== n) throw new RangeError('all axes must have the same length');
-    const vx = derivative(zeroPhaseLowpass(input[a], dt, cutoffHz), dt);
+    const [lx, ly] = lowpassPair(input[a], output[a], dt, cutoffHz);
+    const vx = derivative(lx, dt);
     dx.push(vx);
-    dy.push(derivative(zeroPhaseLowpass(output[a], dt, cutoffHz), dt));
+    dy.push(derivative(ly, dt));
     for (let i = 0; i < n; i++) energy += vx[i] * vx[i];
   }
   if (Math.sqrt(energy / n) < MIN_VOLUNTARY_SPEED) return 0;
@@ -291,10 +330,12 @@ export function voluntaryLagMs(
 }
 
 /**
- * How much the filter changed the voluntary motion, mm: RMS over the whole record and over all axes together (root of
- * the summed mean squares) of low-passed output − low-passed input (zeroPhaseLowpass at `cutoffHz`). Lag counts here
- * too: a pure delay τ of a motion with speed v reads about v·τ. Tremor that a filter removed counts only as far as
- * the Gaussian low-pass lets it through (e.g. 0.3 mm at 9 Hz removed reads 0.3 µm at fc = 2 Hz).
+ * How much the filter changed the voluntary motion, mm: RMS over all axes together (root of the summed mean squares)
+ * of low-passed output − low-passed input (zeroPhaseLowpass at `cutoffHz`). Lag counts here too: a pure delay τ of a
+ * motion with speed v reads about v·τ. Tremor that a filter removed counts only as far as the Gaussian low-pass lets it
+ * through (0.3 mm at 9 Hz reads 0.3 nm at fc = 2 Hz). The RMS leaves out 0.5/cutoffHz seconds at each end of the record
+ * (0.25 s at 2 Hz; at most 1/8 of the record each), where the low-pass sees the record's edges: there a removed
+ * tremor would read several µm.
  */
 export function voluntaryDistortionMm(
   input: readonly ArrayLike<number>[],
@@ -304,17 +345,25 @@ export function voluntaryDistortionMm(
 ): number {
   checkAxes(input, output);
   checkDt(dt);
+  const diff = input.map((x, a) => {
+    const y = output[a], d = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) d[i] = y[i] - x[i];
+    return d;
+  });
+  const n = diff[0].length;
+  if (diff.some((d) => d.length !== n)) throw new RangeError('all axes must have the same length');
+  if (n === 0) return 0;
+  const margin = Math.min(Math.round(0.5 / cutoffHz / dt), Math.floor(n / 8));
   let ms = 0;
-  for (let a = 0; a < input.length; a++) {
-    const n = input[a].length;
-    if (n === 0) continue;
-    const d = new Float64Array(n);
-    for (let i = 0; i < n; i++) d[i] = output[a][i] - input[a][i];
-    // the low-pass is linear: LP(y) − LP(x) = LP(y − x)
-    const lp = zeroPhaseLowpass(d, dt, cutoffHz);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += lp[i] * lp[i];
-    ms += s / n;
+  for (let a = 0; a < diff.length; a += 2) {
+    // the low-pass is linear: LP(y) − LP(x) = LP(y − x); two axes per transform
+    const pair = a + 1 < diff.length ? diff[a + 1] : null;
+    const lps = lowpassPair(diff[a], pair, dt, cutoffHz);
+    for (const lp of pair ? lps : [lps[0]]) {
+      let s = 0;
+      for (let i = margin; i < n - margin; i++) s += lp[i] * lp[i];
+      ms += s / (n - 2 * margin);
+    }
   }
   return Math.sqrt(ms) * 1000;
 }
