@@ -33,6 +33,7 @@ export class SimRobot {
   readonly index: number;
   /** World pose of the robot base (for the PSM: the RCM). */
   readonly base: Mat4;
+  private readonly baseQuat: Float64Array;
 
   // State interfaces (read after every physics step).
   readonly position: Float64Array;
@@ -51,8 +52,13 @@ export class SimRobot {
   readonly linkQ: Float64Array;
   /** Motor values last written per link (max force, target, speed, stiffness, damping); NaN = never. */
   private readonly written: Float64Array;
-  /** Every body's position, orientation, linear and angular velocity (13 each), as last read. */
+  /**
+   * Every body's position and orientation (7 of 13 per body) as last read; the velocities (the other 6)
+   * are read only when asked for (`readBodyVelocities`), since the joint velocities come from positions.
+   */
   readonly bodyState: Float64Array;
+  private readonly dt: number;
+  private readonly lastPosition: Float64Array;
   /** Sum of contact force magnitudes on the instrument in the last step (N). */
   contactForce = 0;
 
@@ -85,11 +91,13 @@ export class SimRobot {
   private readonly m1 = mat4();
   private readonly m2 = mat4();
 
-  constructor(id: string, spec: RobotSpec, index: number, base: RobotPose) {
+  constructor(id: string, spec: RobotSpec, index: number, base: RobotPose, dt: number) {
+    this.dt = dt;
     this.id = id;
     this.spec = spec;
     this.index = index;
     this.base = mat4FromPose(mat4(), base.p, base.q);
+    this.baseQuat = mat4ToQuat(new Float64Array(4), this.base) as Float64Array;
     const nj = spec.joints.length;
     this.position = new Float64Array(nj);
     this.velocity = new Float64Array(nj);
@@ -104,6 +112,7 @@ export class SimRobot {
     this.linkQ = new Float64Array(spec.links.length);
     this.bodyState = new Float64Array(13 * spec.links.length);
     this.written = new Float64Array(5 * spec.links.length).fill(Number.NaN);
+    this.lastPosition = new Float64Array(nj);
 
     // Home pose of every link frame in the base frame, parents first.
     this.homeLink = [];
@@ -188,8 +197,23 @@ export class SimRobot {
     });
   }
 
+  /** The robot's own state beyond the bodies (joint readings and their history), for snapshots. */
+  saveState(): Float64Array {
+    return Float64Array.from([...this.linkQ, ...this.position, ...this.velocity, ...this.lastPosition]);
+  }
+
+  /** Restores what `saveState` returned, after the world was restored from the matching snapshot. */
+  loadState(world: World, data: Float64Array): void {
+    const nl = this.linkQ.length, nj = this.position.length;
+    this.linkQ.set(data.subarray(0, nl));
+    this.position.set(data.subarray(nl, nl + nj));
+    this.velocity.set(data.subarray(nl + nj, nl + 2 * nj));
+    this.lastPosition.set(data.subarray(nl + 2 * nj, nl + 3 * nj));
+    this.rebind(world);
+  }
+
   /** Re-resolves body and joint objects after the world was restored from a snapshot. */
-  rebind(world: World): void {
+  private rebind(world: World): void {
     this.bodies = this.bodyHandles.map((h) => world.getRigidBody(h));
     this.joints = this.jointHandles.map((h) => world.getImpulseJoint(h));
     this.written.fill(Number.NaN); // the restored motors hold the snapshot's values, not ours
@@ -223,6 +247,7 @@ export class SimRobot {
     }
     for (let j = 0; j < this.position.length; j++) {
       this.position[j] = q[j];
+      this.lastPosition[j] = q[j];
       this.commandPosition[j] = q[j];
       this.velocity[j] = 0;
       this.commandVelocity[j] = 0;
@@ -273,8 +298,8 @@ export class SimRobot {
     const links = this.spec.links;
     const nj = this.position.length;
     const B = this.bodyState;
+    this.lastPosition.set(this.position);
     this.position.fill(0);
-    this.velocity.fill(0);
     const norm = this.effort; // Σgain² per joint, overwritten with efforts below
     norm.fill(0);
     for (let i = 0; i < links.length; i++) {
@@ -283,7 +308,7 @@ export class SimRobot {
       const pq = this.qa, pp = this.vb;
       let po = -1;
       if (link.parent < 0) {
-        mat4ToQuat(pq, this.base);
+        pq.set(this.baseQuat);
         pp[0] = this.base[3]; pp[1] = this.base[7]; pp[2] = this.base[11];
       } else {
         po = 13 * link.parent;
@@ -292,7 +317,7 @@ export class SimRobot {
       }
       const ax = this.axisBody[i];
       const aw = quatRotateVec(this.va, pq, ax);
-      let value: number, rate: number;
+      let value: number;
       if (this.spec.joints[link.drive.joint].type === 'revolute') {
         const cq = this.qb; cq[0] = B[c + 3]; cq[1] = B[c + 4]; cq[2] = B[c + 5]; cq[3] = B[c + 6];
         const rel = quatMul(this.qc, quatConj(this.qc, pq), cq); // quatMul reads its inputs before writing
@@ -300,35 +325,39 @@ export class SimRobot {
         // Unwrap to the branch nearest the last reading: joints such as the roll exceed ±180°.
         angle += TWO_PI * Math.round((this.linkQ[i] - angle) / TWO_PI);
         value = angle;
-        const wx = B[c + 10] - (po < 0 ? 0 : B[po + 10]), wy = B[c + 11] - (po < 0 ? 0 : B[po + 11]), wz = B[c + 12] - (po < 0 ? 0 : B[po + 12]);
-        rate = aw[0] * wx + aw[1] * wy + aw[2] * wz;
       } else {
         const an = quatRotateVec(this.qb, pq, this.anchorParent[i]);
         value = aw[0] * (B[c] - pp[0] - an[0]) + aw[1] * (B[c + 1] - pp[1] - an[1]) + aw[2] * (B[c + 2] - pp[2] - an[2]);
-        const vx = B[c + 7] - (po < 0 ? 0 : B[po + 7]), vy = B[c + 8] - (po < 0 ? 0 : B[po + 8]), vz = B[c + 9] - (po < 0 ? 0 : B[po + 9]);
-        rate = aw[0] * vx + aw[1] * vy + aw[2] * vz;
       }
       this.linkQ[i] = value;
       const j = link.drive.joint;
       const g = link.drive.gain;
       this.position[j] += value * g;
-      this.velocity[j] += rate * g;
       norm[j] += g * g;
     }
+    // Joint velocity as an encoder-based servo sees it: the difference of positions over one step.
     for (let j = 0; j < nj; j++) {
       this.position[j] /= norm[j];
-      this.velocity[j] /= norm[j];
+      this.velocity[j] = (this.position[j] - this.lastPosition[j]) / this.dt;
     }
     this.estimateEffort();
   }
 
-  /** Position, orientation, linear and angular velocity of every body: 13 numbers each, one WASM read each. */
+  /** Position and orientation of every body into `bodyState` (7 of its 13 numbers per body). */
   private cacheBodies(): void {
     const B = this.bodyState;
     for (let i = 0, o = 0; i < this.bodies.length; i++, o += 13) {
       const body = this.bodies[i];
       const t = body.translation(this.tv); B[o] = t.x; B[o + 1] = t.y; B[o + 2] = t.z;
       const r = body.rotation(this.tq); B[o + 3] = r.x; B[o + 4] = r.y; B[o + 5] = r.z; B[o + 6] = r.w;
+    }
+  }
+
+  /** Linear and angular velocity of every body into `bodyState` (the other 6 of 13 per body). */
+  readBodyVelocities(): void {
+    const B = this.bodyState;
+    for (let i = 0, o = 0; i < this.bodies.length; i++, o += 13) {
+      const body = this.bodies[i];
       const v = body.linvel(this.tv); B[o + 7] = v.x; B[o + 8] = v.y; B[o + 9] = v.z;
       const w = body.angvel(this.tv); B[o + 10] = w.x; B[o + 11] = w.y; B[o + 12] = w.z;
     }
@@ -365,6 +394,7 @@ export class SimRobot {
 
   /** Body poses and velocities as raw numbers, for the state hash: 13 per body. */
   writeBodyState(out: Float64Array, offset: number): number {
+    this.readBodyVelocities();
     out.set(this.bodyState, offset);
     return offset + this.bodyState.length;
   }

@@ -42,7 +42,7 @@ export class SimWorld {
   }
 
   addRobot(id: string, spec: RobotSpec, base: RobotPose, q0: readonly number[] = spec.ready): SimRobot {
-    const robot = new SimRobot(id, spec, this.robots.length, base);
+    const robot = new SimRobot(id, spec, this.robots.length, base, this.dt);
     robot.build(this.R, this.world);
     robot.setJointPositions(q0);
     this.robots.push(robot);
@@ -100,7 +100,7 @@ export class SimWorld {
     return {
       tick: this.tick,
       physics: this.world.takeSnapshot(),
-      robots: this.robots.map((r) => Float64Array.from([...r.linkQ, ...r.position, ...r.velocity])),
+      robots: this.robots.map((r) => r.saveState()),
     };
   }
 
@@ -109,14 +109,7 @@ export class SimWorld {
     this.world = this.R.World.restoreSnapshot(s.physics);
     old.free();
     this.tick = s.tick;
-    this.robots.forEach((r, i) => {
-      r.rebind(this.world);
-      const data = s.robots[i];
-      const nl = r.linkQ.length, nj = r.position.length;
-      r.linkQ.set(data.subarray(0, nl));
-      r.position.set(data.subarray(nl, nl + nj));
-      r.velocity.set(data.subarray(nl + nj, nl + 2 * nj));
-    });
+    this.robots.forEach((r, i) => r.loadState(this.world, s.robots[i]));
     for (const o of this.objects) o.body = this.world.getRigidBody(o.bodyHandle);
   }
 

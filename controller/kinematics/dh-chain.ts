@@ -33,6 +33,12 @@ export interface IkOptions {
   readonly orientationWeight?: number;
   /** Smallest damping λ of the damped least squares (default 1e-4, in the weighted units). */
   readonly lambda?: number;
+  /**
+   * Take the last allowed step without evaluating it (saves one FK). For a loop that calls the IK every tick
+   * with a target a few µm away: Gauss–Newton converges quadratically there, and the next tick corrects what
+   * is left. The reported errors are then those before that step (an upper bound). Default false.
+   */
+  readonly trustLastStep?: boolean;
 }
 
 export interface IkResult {
@@ -217,7 +223,8 @@ export class DhChain {
    * step pushes outward is frozen for that step, so the other joints do the best they can.
    *
    * Writes the solution into qOut (which may be qSeed) and returns the chain's own result object,
-   * overwritten by the next call. After it, `frame(i)` and `tip()` hold the solution's frames.
+   * overwritten by the next call. After it, `frame(i)` and `tip()` hold the solution's frames (with
+   * `trustLastStep`, those of the configuration before the last step).
    */
   ik(target: Float64Array, qSeed: ArrayLike<number>, qOut: Float64Array, options?: IkOptions): IkResult {
     const n = this.dof;
@@ -275,6 +282,10 @@ export class DhChain {
       }
       limited = stepLimited || clamped;
 
+      if (options?.trustLastStep && iterations === maxIterations) {
+        this.qTrial = q; q = qt; this.qCur = q;
+        break;
+      }
       this.computeFrames(qt, this.alt);
       this.poseError.compute(this.errTrial, target, this.alt[n + 1]);
       const pt = norm3(this.errTrial, 0);
