@@ -80,16 +80,13 @@ export class SimRobot {
 
   // Scratch (no allocation per tick).
   private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
-  private readonly tq2 = { x: 0, y: 0, z: 0, w: 1 };
   private readonly tv = { x: 0, y: 0, z: 0 };
-  private readonly tv2 = { x: 0, y: 0, z: 0 };
   private readonly qa = new Float64Array(4);
   private readonly qb = new Float64Array(4);
   private readonly qc = new Float64Array(4);
   private readonly va = new Float64Array(3);
   private readonly vb = new Float64Array(3);
   private readonly m1 = mat4();
-  private readonly m2 = mat4();
 
   constructor(id: string, spec: RobotSpec, index: number, base: RobotPose, dt: number) {
     this.dt = dt;
@@ -406,11 +403,6 @@ export class SimRobot {
   /** Handle of the fixed base body. */
   get baseBodyHandle(): number {
     return this.baseHandle;
-  }
-
-  /** Scratch matrix for callers that need a second pose without allocating. */
-  get scratch(): Mat4 {
-    return this.m2;
   }
 }
 
