@@ -1,7 +1,7 @@
 // The three tremor filters side by side on one signal: attenuation in the 6–14 Hz band, lag of the
 // voluntary motion, and how much the voluntary motion is changed (distortion).
 import { operatorInput } from '../controller/frame.ts';
-import { createPoseTremorFilter, type TremorFilterConfig } from '../controller/filters/tremor-filter.ts';
+import { filterPositionTrace, type TremorFilterConfig } from '../controller/filters/tremor-filter.ts';
 import { ScriptedHand } from '../scenarios/scripted-hand.ts';
 import { tremorAttenuationDb, voluntaryDistortionMm, voluntaryLagMs } from '../scenarios/metrics/tremor-metrics.ts';
 
@@ -38,15 +38,7 @@ export function tremorBench(frequencyHz = 9, amplitudeMm = 0.3): TremorRow[] {
     for (let a = 0; a < 3; a++) input[a][k] = s.p[a];
   }
   return FILTERS.map(([name, cfg]) => {
-    const f = createPoseTremorFilter(cfg, fs);
-    const out = [0, 1, 2].map(() => new Float64Array(n));
-    const p = new Float64Array(3), q = Float64Array.of(0, 0, 0, 1), po = new Float64Array(3), qo = new Float64Array(4);
-    for (let k = 0; k < n; k++) {
-      for (let a = 0; a < 3; a++) p[a] = input[a][k];
-      if (k === 0) f.reset(p, q);
-      f.step(p, q, po, qo);
-      for (let a = 0; a < 3; a++) out[a][k] = po[a];
-    }
+    const out = filterPositionTrace(cfg, fs, input);
     return {
       filter: name,
       attenuation_db: round(tremorAttenuationDb(input, out, dt), 2),

@@ -187,3 +187,21 @@ export function createPoseTremorFilter(config: TremorFilterConfig, fs: number): 
     }
   }
 }
+
+/**
+ * Runs a whole recorded hand trace (one array per position axis, constant orientation) through a fresh filter
+ * started at rest at the first sample: for offline comparisons (benchmark, tests), not the loop.
+ */
+export function filterPositionTrace(config: TremorFilterConfig, fs: number, input: readonly ArrayLike<number>[]): Float64Array[] {
+  const n = input[0].length;
+  const filter = createPoseTremorFilter(config, fs);
+  const out = [0, 1, 2].map(() => new Float64Array(n));
+  const p = new Float64Array(3), q = Float64Array.of(0, 0, 0, 1), pOut = new Float64Array(3), qOut = new Float64Array(4);
+  for (let k = 0; k < n; k++) {
+    for (let a = 0; a < 3; a++) p[a] = input[a][k];
+    if (k === 0) filter.reset(p, q);
+    filter.step(p, q, pOut, qOut);
+    for (let a = 0; a < 3; a++) out[a][k] = pOut[a];
+  }
+  return out;
+}

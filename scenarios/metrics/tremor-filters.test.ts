@@ -2,7 +2,7 @@
 // tens of mm, tremor of 0.3 mm per axis, 5 µm noise, 10 s at 1 kHz), measured with the run metrics.
 import { describe, expect, it } from 'vitest';
 import { butterworthResponse } from '../../controller/filters/butterworth.ts';
-import { createPoseTremorFilter, type TremorFilterConfig } from '../../controller/filters/tremor-filter.ts';
+import { filterPositionTrace, type TremorFilterConfig } from '../../controller/filters/tremor-filter.ts';
 import { tremorTrial, type TremorTrialOptions } from '../../controller/filters/test-signals.ts';
 import { tremorAttenuationDb, voluntaryDistortionMm, voluntaryLagMs } from './tremor-metrics.ts';
 
@@ -17,16 +17,7 @@ interface Scores {
 
 function score(config: TremorFilterConfig, trial: Partial<TremorTrialOptions> & { seed: number }): Scores {
   const { input } = tremorTrial(trial);
-  const n = input[0].length;
-  const filter = createPoseTremorFilter(config, FS);
-  const out = [0, 1, 2].map(() => new Float64Array(n));
-  const p = new Float64Array(3), q = Float64Array.of(0, 0, 0, 1), pOut = new Float64Array(3), qOut = new Float64Array(4);
-  for (let k = 0; k < n; k++) {
-    for (let a = 0; a < 3; a++) p[a] = input[a][k];
-    if (k === 0) filter.reset(p, q);
-    filter.step(p, q, pOut, qOut);
-    for (let a = 0; a < 3; a++) out[a][k] = pOut[a];
-  }
+  const out = filterPositionTrace(config, FS, input);
   return {
     attenuationDb: tremorAttenuationDb(input, out, DT),
     lagMs: voluntaryLagMs(input, out, DT),
