@@ -59,6 +59,9 @@ export class SimRobot {
   readonly bodyState: Float64Array;
   private readonly dt: number;
   private readonly lastPosition: Float64Array;
+  /** Σ gain² of the links each joint drives: a joint reads as the gain-weighted mean of its links. */
+  private readonly gainNorm: Float64Array;
+  private readonly toolTip: Mat4;
   /** Sum of contact force magnitudes on the instrument in the last step (N). */
   contactForce = 0;
 
@@ -66,7 +69,6 @@ export class SimRobot {
   private joints: ImpulseJoint[] = [];
   private readonly bodyHandles: number[] = [];
   private readonly jointHandles: number[] = [];
-  private baseHandle = -1;
   /** Per link: rotation from the body frame to the link (DH) frame, [x,y,z,w]. */
   private readonly bodyToLink: Float64Array[];
   /** Per link: joint axis in body frames (identical in parent and child at home). */
@@ -75,7 +77,6 @@ export class SimRobot {
   private readonly anchorParent: Float64Array[];
   /** Home pose of each link frame in the base frame. */
   private readonly homeLink: Mat4[];
-  readonly colliderHandles: number[] = [];
   private readonly instrumentColliders = new Set<number>();
 
   // Scratch (no allocation per tick).
@@ -110,6 +111,9 @@ export class SimRobot {
     this.bodyState = new Float64Array(13 * spec.links.length);
     this.written = new Float64Array(5 * spec.links.length).fill(Number.NaN);
     this.lastPosition = new Float64Array(nj);
+    this.gainNorm = new Float64Array(nj);
+    for (const link of spec.links) this.gainNorm[link.drive.joint] += link.drive.gain * link.drive.gain;
+    this.toolTip = mat4FromRows(spec.toolTip);
 
     // Home pose of every link frame in the base frame, parents first.
     this.homeLink = [];
@@ -139,7 +143,6 @@ export class SimRobot {
         .setTranslation(this.base[3], this.base[7], this.base[11])
         .setRotation({ x: baseQuat[0], y: baseQuat[1], z: baseQuat[2], w: baseQuat[3] }),
     );
-    this.baseHandle = baseBody.handle;
     const groups = robotGroups(this.index);
     const instrument = new Set(spec.instrumentLinks);
 
@@ -168,7 +171,6 @@ export class SimRobot {
           desc.setActiveEvents(R.ActiveEvents.CONTACT_FORCE_EVENTS).setContactForceEventThreshold(0);
         }
         const collider = world.createCollider(desc, body);
-        this.colliderHandles.push(collider.handle);
         if (instrument.has(i)) this.instrumentColliders.add(collider.handle);
       }
       this.bodies.push(body);
@@ -297,8 +299,6 @@ export class SimRobot {
     const B = this.bodyState;
     this.lastPosition.set(this.position);
     this.position.fill(0);
-    const norm = this.effort; // Σgain² per joint, overwritten with efforts below
-    norm.fill(0);
     for (let i = 0; i < links.length; i++) {
       const link = links[i];
       const c = 13 * i;
@@ -330,11 +330,10 @@ export class SimRobot {
       const j = link.drive.joint;
       const g = link.drive.gain;
       this.position[j] += value * g;
-      norm[j] += g * g;
     }
     // Joint velocity as an encoder-based servo sees it: the difference of positions over one step.
     for (let j = 0; j < nj; j++) {
-      this.position[j] /= norm[j];
+      this.position[j] /= this.gainNorm[j];
       this.velocity[j] = (this.position[j] - this.lastPosition[j]) / this.dt;
     }
     this.estimateEffort();
@@ -384,10 +383,8 @@ export class SimRobot {
   /** World pose of the tool tip from the physics bodies. */
   tipPose(out: Mat4): Mat4 {
     this.linkPose(this.spec.tipLink, this.m1);
-    if (!this.toolTip) this.toolTip = mat4FromRows(this.spec.toolTip);
     return mat4Mul(out, this.m1, this.toolTip);
   }
-  private toolTip: Mat4 | undefined;
 
   /** Body poses and velocities as raw numbers, for the state hash: 13 per body. */
   writeBodyState(out: Float64Array, offset: number): number {
@@ -398,11 +395,6 @@ export class SimRobot {
 
   get bodyCount(): number {
     return this.spec.links.length;
-  }
-
-  /** Handle of the fixed base body. */
-  get baseBodyHandle(): number {
-    return this.baseHandle;
   }
 }
 
