@@ -17,7 +17,6 @@ export interface SimEvent {
 
 export class EventLog {
   readonly events: SimEvent[] = [];
-  private readonly listeners: ((e: SimEvent) => void)[] = [];
 
   constructor(private readonly dt: number) {}
 
@@ -26,11 +25,6 @@ export class EventLog {
       ? { tick, t: round9(tick * this.dt), robot, kind, detail }
       : { tick, t: round9(tick * this.dt), robot, kind, value, detail };
     this.events.push(e);
-    for (const l of this.listeners) l(e);
-  }
-
-  onEvent(listener: (e: SimEvent) => void): void {
-    this.listeners.push(listener);
   }
 
   count(kind: EventKind, robot?: string): number {

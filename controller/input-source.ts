@@ -8,31 +8,3 @@ export interface InputSource {
    */
   sample(tick: number, out: OperatorInput): boolean;
 }
-
-/** A source a live client writes into; the loop latches the newest sample at its next tick. */
-export class LatestValueSource implements InputSource {
-  private readonly pending: OperatorInput;
-  private hasNew = false;
-
-  constructor(initial: OperatorInput) {
-    this.pending = initial;
-  }
-
-  push(p: ArrayLike<number>, q: ArrayLike<number>, grip: number, clutch: boolean): void {
-    this.pending.p.set(p);
-    this.pending.q.set(q);
-    this.pending.grip = grip;
-    this.pending.clutch = clutch;
-    this.hasNew = true;
-  }
-
-  sample(_tick: number, out: OperatorInput): boolean {
-    if (!this.hasNew) return false;
-    out.p.set(this.pending.p);
-    out.q.set(this.pending.q);
-    out.grip = this.pending.grip;
-    out.clutch = this.pending.clutch;
-    this.hasNew = false;
-    return true;
-  }
-}

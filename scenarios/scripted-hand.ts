@@ -32,8 +32,6 @@ export class ScriptedHand implements InputSource {
   private readonly nanAt = new Set<number>();
   private clutch = false;
   private clutchIndex = 0;
-  /** The voluntary (tremor- and noise-free) position of the last sample, for analysis. */
-  readonly voluntary = new Float64Array(3);
 
   constructor(input: ScenarioInput, dt: number, seed: number, robotId: string) {
     this.dt = dt;
@@ -82,7 +80,6 @@ export class ScriptedHand implements InputSource {
     }
     const t = tick * this.dt;
     this.voluntaryAt(t, out);
-    this.voluntary.set(out.p);
     const a = this.tremorAmp, w = this.tremorOmega, s = this.noiseSigma;
     out.p[0] += a * Math.sin(w * t + this.phase[0]) + s * n0;
     out.p[1] += a * Math.sin(w * t + this.phase[1]) + s * n1;

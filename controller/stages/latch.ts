@@ -22,9 +22,8 @@ export function latchInput(sources: readonly (InputSource | undefined)[], log: E
       if (!src.sample(frame.tick, s)) continue;
       const problem = checkSample(s.p, s.q, s.grip);
       if (problem) {
-        const finite = !problem.startsWith('non-finite');
-        log.emit(frame.tick, rf.id, finite ? 'input_rejected' : 'non_finite', problem);
-        enterSafeState(rf, log, frame.tick, finite ? 'input_rejected' : 'non_finite', false);
+        log.emit(frame.tick, rf.id, problem.kind, problem.message);
+        enterSafeState(rf, log, frame.tick, problem.kind, false);
         continue;
       }
       copyInput(rf.input, s);
@@ -35,14 +34,22 @@ export function latchInput(sources: readonly (InputSource | undefined)[], log: E
   });
 }
 
-/** Why a sample is unusable, or null. Allocates a message only when the sample is bad. */
-export function checkSample(p: Float64Array, q: Float64Array, grip: number): string | null {
-  for (let k = 0; k < 3; k++) if (!Number.isFinite(p[k])) return `non-finite position p[${k}] = ${p[k]}`;
-  for (let k = 0; k < 4; k++) if (!Number.isFinite(q[k])) return `non-finite orientation q[${k}] = ${q[k]}`;
-  if (!Number.isFinite(grip)) return `non-finite grip = ${grip}`;
+export interface SampleProblem {
+  readonly kind: 'non_finite' | 'input_rejected';
+  readonly message: string;
+}
+
+/** Why a sample is unusable, or null. Allocates only when the sample is bad. */
+export function checkSample(p: Float64Array, q: Float64Array, grip: number): SampleProblem | null {
+  const nonFinite = (message: string): SampleProblem => ({ kind: 'non_finite', message });
+  for (let k = 0; k < 3; k++) if (!Number.isFinite(p[k])) return nonFinite(`non-finite position p[${k}] = ${p[k]}`);
+  for (let k = 0; k < 4; k++) if (!Number.isFinite(q[k])) return nonFinite(`non-finite orientation q[${k}] = ${q[k]}`);
+  if (!Number.isFinite(grip)) return nonFinite(`non-finite grip = ${grip}`);
   const r = Math.hypot(p[0], p[1], p[2]);
-  if (r > MASTER_WORKSPACE_M) return `position ${r.toFixed(3)} m from the start, outside the ${MASTER_WORKSPACE_M} m master workspace`;
+  if (r > MASTER_WORKSPACE_M) {
+    return { kind: 'input_rejected', message: `position ${r.toFixed(3)} m from the start, outside the ${MASTER_WORKSPACE_M} m master workspace` };
+  }
   const n = Math.hypot(q[0], q[1], q[2], q[3]);
-  if (Math.abs(n - 1) > 1e-3) return `orientation quaternion has norm ${n.toFixed(4)}, expected 1`;
+  if (Math.abs(n - 1) > 1e-3) return { kind: 'input_rejected', message: `orientation quaternion has norm ${n.toFixed(4)}, expected 1` };
   return null;
 }
