@@ -7,6 +7,7 @@ import { parseScenario } from '../scenarios/loader.ts';
 import { prepareRun, runTicks } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { tremorBench, type TremorRow } from './tremor-bench.ts';
+import { round } from '../scenarios/round.ts';
 
 interface SceneRow {
   name: string;
@@ -103,10 +104,6 @@ async function sceneBench(name: string, file: string): Promise<SceneRow> {
   };
 }
 
-function round(x: number, d: number): number {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
-}
 
 const scenes = [await sceneBench('single-psm-1khz', 'reach-targets')];
 const tremor: TremorRow[] = tremorBench();

@@ -4,6 +4,7 @@ import { operatorInput } from '../controller/frame.ts';
 import { filterPositionTrace, type TremorFilterConfig } from '../controller/filters/tremor-filter.ts';
 import { ScriptedHand } from '../scenarios/scripted-hand.ts';
 import { tremorAttenuationDb, voluntaryDistortionMm, voluntaryLagMs } from '../scenarios/metrics/tremor-metrics.ts';
+import { round } from '../scenarios/round.ts';
 
 export interface TremorRow {
   filter: string;
@@ -46,9 +47,4 @@ export function tremorBench(frequencyHz = 9, amplitudeMm = 0.3): TremorRow[] {
       distortion_mm: round(voluntaryDistortionMm(input, out, dt), 4),
     };
   });
-}
-
-function round(x: number, d: number): number {
-  const f = 10 ** d;
-  return Math.round(x * f) / f;
 }

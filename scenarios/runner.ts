@@ -17,6 +17,7 @@ import { controllerFor, type Scenario, type ScenarioExpectation } from './schema
 import { ScriptedHand } from './scripted-hand.ts';
 import { scenarioTimeline } from './timeline.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
+import { round } from './round.ts';
 
 export { METRIC_NAMES } from './schema.ts';
 
@@ -208,9 +209,4 @@ function writeControllerState(f: TickFrame, out: Float64Array): Float64Array {
     out[o++] = rf.teleop; out[o++] = rf.clutched ? 1 : 0; out[o++] = rf.safe ? 1 : 0; out[o++] = rf.lastInputTick;
   }
   return out;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

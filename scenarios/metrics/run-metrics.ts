@@ -7,6 +7,7 @@ import type { SimRobot } from '../../sim/robot.ts';
 import { TELEOP_ENABLED } from '../../controller/frame.ts';
 import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
 import { tremorAttenuationDb, voluntaryLagMs } from './tremor-metrics.ts';
+import { round } from '../round.ts';
 
 export const TREMOR_BAND_HZ: readonly [number, number] = [6, 14];
 export const VOLUNTARY_CUTOFF_HZ = 2;
@@ -115,10 +116,4 @@ export class RunMetrics {
     }
     return out;
   }
-}
-
-function round(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
