@@ -61,6 +61,8 @@ export class SimRobot {
   private readonly lastPosition: Float64Array;
   /** Σ gain² of the links each joint drives: a joint reads as the gain-weighted mean of its links. */
   private readonly gainNorm: Float64Array;
+  /** Per link: 1 if its joint is revolute (read as an angle), 0 if prismatic. */
+  private readonly revolute: Uint8Array;
   private readonly toolTip: Mat4;
   /** Sum of contact force magnitudes on the instrument in the last step (N). */
   contactForce = 0;
@@ -82,11 +84,9 @@ export class SimRobot {
   // Scratch (no allocation per tick).
   private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
   private readonly tv = { x: 0, y: 0, z: 0 };
-  private readonly qa = new Float64Array(4);
   private readonly qb = new Float64Array(4);
   private readonly qc = new Float64Array(4);
   private readonly va = new Float64Array(3);
-  private readonly vb = new Float64Array(3);
   private readonly m1 = mat4();
 
   constructor(id: string, spec: RobotSpec, index: number, base: RobotPose, dt: number) {
@@ -114,6 +114,7 @@ export class SimRobot {
     this.gainNorm = new Float64Array(nj);
     for (const link of spec.links) this.gainNorm[link.drive.joint] += link.drive.gain * link.drive.gain;
     this.toolTip = mat4FromRows(spec.toolTip);
+    this.revolute = Uint8Array.from(spec.links, (l) => (spec.joints[l.drive.joint].type === 'revolute' ? 1 : 0));
 
     // Home pose of every link frame in the base frame, parents first.
     this.homeLink = [];
@@ -297,39 +298,45 @@ export class SimRobot {
     const links = this.spec.links;
     const nj = this.position.length;
     const B = this.bodyState;
+    const revolute = this.revolute;
     this.lastPosition.set(this.position);
     this.position.fill(0);
+    // Quaternion algebra inlined on locals: this runs for every link every tick.
     for (let i = 0; i < links.length; i++) {
       const link = links[i];
       const c = 13 * i;
-      const pq = this.qa, pp = this.vb;
-      let po = -1;
+      let px: number, py: number, pz: number, qx: number, qy: number, qz: number, qw: number;
       if (link.parent < 0) {
-        pq.set(this.baseQuat);
-        pp[0] = this.base[3]; pp[1] = this.base[7]; pp[2] = this.base[11];
+        const bq = this.baseQuat, b = this.base;
+        px = b[3]; py = b[7]; pz = b[11]; qx = bq[0]; qy = bq[1]; qz = bq[2]; qw = bq[3];
       } else {
-        po = 13 * link.parent;
-        pp[0] = B[po]; pp[1] = B[po + 1]; pp[2] = B[po + 2];
-        pq[0] = B[po + 3]; pq[1] = B[po + 4]; pq[2] = B[po + 5]; pq[3] = B[po + 6];
+        const o = 13 * link.parent;
+        px = B[o]; py = B[o + 1]; pz = B[o + 2]; qx = B[o + 3]; qy = B[o + 4]; qz = B[o + 5]; qw = B[o + 6];
       }
       const ax = this.axisBody[i];
-      const aw = quatRotateVec(this.va, pq, ax);
+      const ux = ax[0], uy = ax[1], uz = ax[2];
       let value: number;
-      if (this.spec.joints[link.drive.joint].type === 'revolute') {
-        const cq = this.qb; cq[0] = B[c + 3]; cq[1] = B[c + 4]; cq[2] = B[c + 5]; cq[3] = B[c + 6];
-        const rel = quatMul(this.qc, quatConj(this.qc, pq), cq); // quatMul reads its inputs before writing
-        let angle = 2 * Math.atan2(rel[0] * ax[0] + rel[1] * ax[1] + rel[2] * ax[2], rel[3]);
+      if (revolute[i] === 1) {
+        // rel = conj(parent) · child; the angle about the (body-frame) axis is 2·atan2(rel_xyz · axis, rel_w).
+        const cx = B[c + 3], cy = B[c + 4], cz = B[c + 5], cw = B[c + 6];
+        const rx = qw * cx - qx * cw - qy * cz + qz * cy;
+        const ry = qw * cy + qx * cz - qy * cw - qz * cx;
+        const rz = qw * cz - qx * cy + qy * cx - qz * cw;
+        const rw = qw * cw + qx * cx + qy * cy + qz * cz;
+        let angle = 2 * Math.atan2(rx * ux + ry * uy + rz * uz, rw);
         // Unwrap to the branch nearest the last reading: joints such as the roll exceed ±180°.
         angle += TWO_PI * Math.round((this.linkQ[i] - angle) / TWO_PI);
         value = angle;
       } else {
-        const an = quatRotateVec(this.qb, pq, this.anchorParent[i]);
-        value = aw[0] * (B[c] - pp[0] - an[0]) + aw[1] * (B[c + 1] - pp[1] - an[1]) + aw[2] * (B[c + 2] - pp[2] - an[2]);
+        // Displacement of the child origin from the anchor, along the axis, both in world coordinates.
+        const an = this.anchorParent[i];
+        const wx = rotX(qx, qy, qz, qw, ux, uy, uz), wy = rotY(qx, qy, qz, qw, ux, uy, uz), wz = rotZ(qx, qy, qz, qw, ux, uy, uz);
+        const ax0 = an[0], ay0 = an[1], az0 = an[2];
+        const nx = rotX(qx, qy, qz, qw, ax0, ay0, az0), ny = rotY(qx, qy, qz, qw, ax0, ay0, az0), nz = rotZ(qx, qy, qz, qw, ax0, ay0, az0);
+        value = wx * (B[c] - px - nx) + wy * (B[c + 1] - py - ny) + wz * (B[c + 2] - pz - nz);
       }
       this.linkQ[i] = value;
-      const j = link.drive.joint;
-      const g = link.drive.gain;
-      this.position[j] += value * g;
+      this.position[link.drive.joint] += value * link.drive.gain;
     }
     // Joint velocity as an encoder-based servo sees it: the difference of positions over one step.
     for (let j = 0; j < nj; j++) {
@@ -396,6 +403,20 @@ export class SimRobot {
   get bodyCount(): number {
     return this.spec.links.length;
   }
+}
+
+// Components of the vector v rotated by the unit quaternion q (v' = v + 2w(q×v) + 2q×(q×v)), on scalars.
+function rotX(x: number, y: number, z: number, w: number, vx: number, vy: number, vz: number): number {
+  const ty = 2 * (z * vx - x * vz), tz = 2 * (x * vy - y * vx);
+  return vx + w * 2 * (y * vz - z * vy) + (y * tz - z * ty);
+}
+function rotY(x: number, y: number, z: number, w: number, vx: number, vy: number, vz: number): number {
+  const tx = 2 * (y * vz - z * vy), tz = 2 * (x * vy - y * vx);
+  return vy + w * 2 * (z * vx - x * vz) + (z * tx - x * tz);
+}
+function rotZ(x: number, y: number, z: number, w: number, vx: number, vy: number, vz: number): number {
+  const tx = 2 * (y * vz - z * vy), ty = 2 * (z * vx - x * vz);
+  return vz + w * 2 * (x * vy - y * vx) + (x * ty - y * tx);
 }
 
 function jointMotion(link: LinkSpec, type: JointType, v: number): Mat4 {

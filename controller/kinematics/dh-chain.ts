@@ -5,7 +5,7 @@
 // and `fk`, `frames`, `jacobian`, `ik` write into them or into caller-given outputs. One chain instance
 // serves one arm in one run; its methods are not re-entrant (they share the scratch).
 import type { DhRow, Rows4 } from '../../sim/robot-spec.ts';
-import { mat4FromRows, mat4ModifiedDH, mat4Mul, type Mat4 } from '../../sim/math/mat4.ts';
+import { mat4FromRows, mat4Mul, type Mat4 } from '../../sim/math/mat4.ts';
 import { choleskyFactor, choleskySolve } from './linalg.ts';
 import { PoseError } from './pose-error.ts';
 
@@ -84,7 +84,9 @@ export class DhChain {
   /** Bounds the IK clamps to: the limits, with the minimum insertion folded into the lower one. */
   private readonly lo: Float64Array;
   private readonly hi: Float64Array;
-  private readonly link: Mat4 = new Float64Array(16);
+  /** cos α and sin α of each DH row (constant per chain). */
+  private readonly cosAlpha: Float64Array;
+  private readonly sinAlpha: Float64Array;
 
   // Two frame buffers (n + 2 poses each: frames 0..n and the tool tip), so the IK can evaluate a trial
   // configuration without losing the current one; `cur` is what `frame(i)` shows.
@@ -138,6 +140,8 @@ export class DhChain {
       this.minInsertion = { joint: mi.joint, value: mi.value };
     }
     this.tool = mat4FromRows(toolTip);
+    this.cosAlpha = Float64Array.from(dh, (r) => Math.cos(r.alpha));
+    this.sinAlpha = Float64Array.from(dh, (r) => Math.sin(r.alpha));
     this.cur = makeFrames(n + 2);
     this.alt = makeFrames(n + 2);
     this.jac = new Float64Array(6 * n);
@@ -387,14 +391,26 @@ export class DhChain {
 
   private computeFrames(q: ArrayLike<number>, f: Float64Array[]): void {
     const n = this.dof;
-    const link = this.link;
+    const rows = this.rows, ca = this.cosAlpha, sa = this.sinAlpha;
+    // F_{i+1} = F_i · RotX(α)·TransX(a)·RotZ(θ)·TransZ(d), multiplied out on the rigid 3×4 part: with
+    // u = cα·y + sα·z of F_i, the new axes are x' = cθ·x + sθ·u, y' = −sθ·x + cθ·u, z' = −sα·y + cα·z.
     for (let i = 0; i < n; i++) {
-      const row = this.rows[i];
+      const row = rows[i];
       const qi = q[i] + row.offset;
-      const theta = this.prismatic[i] === 1 ? row.theta : row.theta + qi;
-      const d = this.prismatic[i] === 1 ? row.d + qi : row.d;
-      mat4ModifiedDH(link, row.alpha, row.a, theta, d);
-      mat4Mul(f[i + 1], f[i], link);
+      const prismatic = this.prismatic[i] === 1;
+      const theta = prismatic ? row.theta : row.theta + qi;
+      const d = prismatic ? row.d + qi : row.d;
+      const ct = Math.cos(theta), st = Math.sin(theta), c = ca[i], s = sa[i], a = row.a;
+      const P = f[i], F = f[i + 1];
+      for (let r = 0; r < 12; r += 4) {
+        const x = P[r], y = P[r + 1], z = P[r + 2];
+        const u = c * y + s * z;
+        const zr = c * z - s * y;
+        F[r] = ct * x + st * u;
+        F[r + 1] = ct * u - st * x;
+        F[r + 2] = zr;
+        F[r + 3] = P[r + 3] + a * x + d * zr;
+      }
     }
     mat4Mul(f[n + 1], f[n], this.tool);
   }
@@ -424,8 +440,10 @@ function makeFrames(count: number): Float64Array[] {
   const buf = new Float64Array(count * 16);
   const views: Float64Array[] = [];
   for (let i = 0; i < count; i++) views.push(buf.subarray(i * 16, i * 16 + 16));
+  // computeFrames writes only the rigid 3×4 part; the last row stays [0 0 0 1].
+  for (const v of views) v[15] = 1;
   const f0 = views[0];
-  f0[0] = f0[5] = f0[10] = f0[15] = 1;
+  f0[0] = f0[5] = f0[10] = 1;
   return views;
 }
 

@@ -5,20 +5,20 @@ import type { DhChain } from './dh-chain.ts';
 
 export class GravityCompensation {
   private readonly chain: DhChain;
-  private readonly spec: RobotSpec;
   /** Per arm link: the DH frame index it rides on, and its mass including links carried rigidly with it. */
   private readonly frameOf: Int32Array;
   private readonly mass: Float64Array;
   private readonly com: Float64Array;
   private readonly g = new Float64Array(3);
-  private readonly pc = new Float64Array(3);
+  /** Per chain joint: 1 if prismatic (a force along z), 0 if revolute (a torque about z). */
+  private readonly prismatic: Uint8Array;
 
   /** `gravityBase`: gravity in the robot base frame, m/s². */
   constructor(spec: RobotSpec, chain: DhChain, gravityBase: readonly [number, number, number]) {
-    this.spec = spec;
     this.chain = chain;
     this.g.set(gravityBase);
     const n = spec.links.length;
+    this.prismatic = Uint8Array.from({ length: chain.dof }, (_, j) => (spec.joints[j].type === 'prismatic' ? 1 : 0));
     this.frameOf = new Int32Array(n);
     this.mass = new Float64Array(n);
     this.com = new Float64Array(3 * n);
@@ -37,25 +37,26 @@ export class GravityCompensation {
     chain.frames(q);
     const dof = chain.dof;
     for (let j = 0; j < dof; j++) out[j] = 0;
-    const links = this.spec.links;
-    const g = this.g, pc = this.pc;
-    for (let i = 0; i < links.length; i++) {
+    const nLinks = this.mass.length;
+    const g = this.g, prismatic = this.prismatic;
+    const gx = g[0], gy = g[1], gz = g[2];
+    for (let i = 0; i < nLinks; i++) {
       const m = this.mass[i];
       if (m === 0) continue;
       const F = chain.frame(this.frameOf[i]);
       const cx = this.com[3 * i], cy = this.com[3 * i + 1], cz = this.com[3 * i + 2];
-      pc[0] = F[0] * cx + F[1] * cy + F[2] * cz + F[3];
-      pc[1] = F[4] * cx + F[5] * cy + F[6] * cz + F[7];
-      pc[2] = F[8] * cx + F[9] * cy + F[10] * cz + F[11];
-      const fx = -m * g[0], fy = -m * g[1], fz = -m * g[2]; // force the joints must supply
+      const px = F[0] * cx + F[1] * cy + F[2] * cz + F[3];
+      const py = F[4] * cx + F[5] * cy + F[6] * cz + F[7];
+      const pz = F[8] * cx + F[9] * cy + F[10] * cz + F[11];
+      const fx = -m * gx, fy = -m * gy, fz = -m * gz; // force the joints must supply
       const last = this.frameOf[i];
       for (let j = 0; j < last; j++) {
         const J = chain.frame(j + 1);
         const zx = J[2], zy = J[6], zz = J[10];
-        if (this.spec.joints[j].type === 'prismatic') {
+        if (prismatic[j] === 1) {
           out[j] += zx * fx + zy * fy + zz * fz;
         } else {
-          const rx = pc[0] - J[3], ry = pc[1] - J[7], rz = pc[2] - J[11];
+          const rx = px - J[3], ry = py - J[7], rz = pz - J[11];
           // τ = z · (r × f)
           out[j] += zx * (ry * fz - rz * fy) + zy * (rz * fx - rx * fz) + zz * (rx * fy - ry * fx);
         }

@@ -41,15 +41,19 @@ export interface SampleProblem {
 
 /** Why a sample is unusable, or null. Allocates only when the sample is bad. */
 export function checkSample(p: Float64Array, q: Float64Array, grip: number): SampleProblem | null {
-  const nonFinite = (message: string): SampleProblem => ({ kind: 'non_finite', message });
   for (let k = 0; k < 3; k++) if (!Number.isFinite(p[k])) return nonFinite(`non-finite position p[${k}] = ${p[k]}`);
   for (let k = 0; k < 4; k++) if (!Number.isFinite(q[k])) return nonFinite(`non-finite orientation q[${k}] = ${q[k]}`);
   if (!Number.isFinite(grip)) return nonFinite(`non-finite grip = ${grip}`);
-  const r = Math.hypot(p[0], p[1], p[2]);
+  const r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
   if (r > MASTER_WORKSPACE_M) {
     return { kind: 'input_rejected', message: `position ${r.toFixed(3)} m from the start, outside the ${MASTER_WORKSPACE_M} m master workspace` };
   }
-  const n = Math.hypot(q[0], q[1], q[2], q[3]);
+  const n = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
   if (Math.abs(n - 1) > 1e-3) return { kind: 'input_rejected', message: `orientation quaternion has norm ${n.toFixed(4)}, expected 1` };
   return null;
+}
+
+// At module level: a closure made inside the per-tick check would be allocated every tick.
+function nonFinite(message: string): SampleProblem {
+  return { kind: 'non_finite', message };
 }
