@@ -11,6 +11,9 @@ import { round } from '../scenarios/round.ts';
 
 interface SceneRow {
   name: string;
+  /** Rapier's step alone, with the commands written (no state read back). */
+  rapier_step_us_per_tick: number;
+  /** The simulated hardware's tick: commands written, Rapier step, joint and contact state read back. */
   physics_us_per_tick: number;
   tick_us_per_tick: number;
   ratio: number;
@@ -54,7 +57,12 @@ async function timeLoop(s: Scenario): Promise<number> {
   return us;
 }
 
-async function timeBare(s: Scenario, commands: readonly Float64Array[]): Promise<number> {
+/**
+ * The same world driven by the recorded commands, without the loop. `readBack`: also read the joint and
+ * contact state back after each step (the simulated hardware's `read()`, which any controller needs);
+ * without it, Rapier's step alone.
+ */
+async function timeBare(s: Scenario, commands: readonly Float64Array[], readBack: boolean): Promise<number> {
   const run = await prepareRun(s); // the same world, built the same way; its loop is never run
   const world = run.world;
   const robots = world.robots;
@@ -71,7 +79,7 @@ async function timeBare(s: Scenario, commands: readonly Float64Array[]): Promise
         if (hw.mode[j]) hw.commandEffort[j] = row[3 * j + 2]; else hw.commandVelocity[j] = row[3 * j + 2];
       }
     }
-    world.stepPhysicsOnly();
+    if (readBack) world.step(); else world.stepPhysicsOnly();
   }
   const us = ((performance.now() - t0) * 1000) / n;
   world.free();
@@ -87,16 +95,18 @@ async function sceneBench(name: string, file: string): Promise<SceneRow> {
   const s = scenarioFile(file);
   const commands = await recordCommands(s);
   await timeLoop(s); // warm-up: JIT both paths before measuring
-  await timeBare(s, commands);
-  const loop: number[] = [], bare: number[] = [];
+  await timeBare(s, commands, true);
+  const loop: number[] = [], bare: number[] = [], rapier: number[] = [];
   for (let i = 0; i < TRIALS; i++) {
-    // Interleaved so that machine load drifts affect both alike.
-    bare.push(await timeBare(s, commands));
+    // Interleaved so that machine load drifts affect all alike.
+    rapier.push(await timeBare(s, commands, false));
+    bare.push(await timeBare(s, commands, true));
     loop.push(await timeLoop(s));
   }
   const physics = median(bare), tick = median(loop);
   return {
     name,
+    rapier_step_us_per_tick: round(median(rapier), 2),
     physics_us_per_tick: round(physics, 2),
     tick_us_per_tick: round(tick, 2),
     ratio: round(tick / physics, 3),
@@ -111,7 +121,8 @@ const tremor: TremorRow[] = tremorBench();
 if (json) {
   process.stdout.write(JSON.stringify({ scenes, tremor }) + '\n');
 } else {
-  console.log('Speed (median of %d interleaved trials; ratio = our whole tick / bare physics step of the same world)', TRIALS);
+  console.log('Speed (median of %d interleaved trials). physics = the bare simulated hardware step of the same world with the same', TRIALS);
+  console.log('commands (write commands, Rapier step, read joint and contact state back); tick = our whole loop; ratio = tick / physics.');
   console.table(scenes);
   const s = scenes[0];
   console.log(`targets: ratio ≤ 1.25 → ${s.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → ${s.realtime_factor >= 10 ? 'met' : 'NOT met'}`);

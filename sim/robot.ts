@@ -53,14 +53,19 @@ export class SimRobot {
   /** Motor values last written per link (max force, target, speed, stiffness, damping); NaN = never. */
   private readonly written: Float64Array;
   /**
-   * Every body's position and orientation (7 of 13 per body) as last read; the velocities (the other 6)
-   * are read only when asked for (`readBodyVelocities`), since the joint velocities come from positions.
+   * Per body 13 numbers: position, orientation, linear and angular velocity. Orientations are read every
+   * step; positions every step only where a joint needs them, else on demand (`ensureTranslation`);
+   * velocities only for the hash (`readBodyVelocities`), since the joint velocities come from positions.
    */
-  readonly bodyState: Float64Array;
+  private readonly bodyState: Float64Array;
   private readonly dt: number;
   private readonly lastPosition: Float64Array;
   /** Σ gain² of the links each joint drives: a joint reads as the gain-weighted mean of its links. */
   private readonly gainNorm: Float64Array;
+  /** Per body: 1 if its position is read every step (a prismatic joint needs it), else 0. */
+  private readonly translationAlways: Uint8Array;
+  /** Per body: 1 if `bodyState` holds its position from the last step. */
+  private readonly translationFresh: Uint8Array;
   /** Per link: 1 if its joint is revolute (read as an angle), 0 if prismatic. */
   private readonly revolute: Uint8Array;
   private readonly toolTip: Mat4;
@@ -115,6 +120,14 @@ export class SimRobot {
     for (const link of spec.links) this.gainNorm[link.drive.joint] += link.drive.gain * link.drive.gain;
     this.toolTip = mat4FromRows(spec.toolTip);
     this.revolute = Uint8Array.from(spec.links, (l) => (spec.joints[l.drive.joint].type === 'revolute' ? 1 : 0));
+    this.translationAlways = new Uint8Array(spec.links.length);
+    this.translationFresh = new Uint8Array(spec.links.length);
+    spec.links.forEach((l, i) => {
+      if (this.revolute[i] === 0) {
+        this.translationAlways[i] = 1;
+        if (l.parent >= 0) this.translationAlways[l.parent] = 1;
+      }
+    });
 
     // Home pose of every link frame in the base frame, parents first.
     this.homeLink = [];
@@ -346,14 +359,31 @@ export class SimRobot {
     this.estimateEffort();
   }
 
-  /** Position and orientation of every body into `bodyState` (7 of its 13 numbers per body). */
+  /**
+   * Orientation of every body into `bodyState`, and the position of the bodies the joint read-back needs
+   * (each prismatic joint's two bodies). The other positions are read when asked for (`linkPose`, the hash):
+   * every read is a call into WASM, and most ticks need only a few.
+   */
   private cacheBodies(): void {
-    const B = this.bodyState;
+    const B = this.bodyState, fresh = this.translationFresh, always = this.translationAlways;
     for (let i = 0, o = 0; i < this.bodies.length; i++, o += 13) {
       const body = this.bodies[i];
-      const t = body.translation(this.tv); B[o] = t.x; B[o + 1] = t.y; B[o + 2] = t.z;
       const r = body.rotation(this.tq); B[o + 3] = r.x; B[o + 4] = r.y; B[o + 5] = r.z; B[o + 6] = r.w;
+      if (always[i] === 1) {
+        const t = body.translation(this.tv); B[o] = t.x; B[o + 1] = t.y; B[o + 2] = t.z;
+        fresh[i] = 1;
+      } else {
+        fresh[i] = 0;
+      }
     }
+  }
+
+  /** Makes sure body i's position in `bodyState` is from the last step. */
+  private ensureTranslation(i: number): void {
+    if (this.translationFresh[i] === 1) return;
+    const t = this.bodies[i].translation(this.tv), o = 13 * i;
+    this.bodyState[o] = t.x; this.bodyState[o + 1] = t.y; this.bodyState[o + 2] = t.z;
+    this.translationFresh[i] = 1;
   }
 
   /** Linear and angular velocity of every body into `bodyState` (the other 6 of 13 per body). */
@@ -380,6 +410,7 @@ export class SimRobot {
 
   /** World pose of link i's frame (DH frame for arm links), from the bodies as last read. */
   linkPose(i: number, out: Mat4): Mat4 {
+    this.ensureTranslation(i);
     const B = this.bodyState, o = 13 * i;
     const bq = this.qb; bq[0] = B[o + 3]; bq[1] = B[o + 4]; bq[2] = B[o + 5]; bq[3] = B[o + 6];
     const lq = quatMul(this.qc, bq, this.bodyToLink[i]);
@@ -395,6 +426,7 @@ export class SimRobot {
 
   /** Body poses and velocities as raw numbers, for the state hash: 13 per body. */
   writeBodyState(out: Float64Array, offset: number): number {
+    for (let i = 0; i < this.bodies.length; i++) this.ensureTranslation(i);
     this.readBodyVelocities();
     out.set(this.bodyState, offset);
     return offset + this.bodyState.length;

@@ -363,24 +363,24 @@ export class DhChain {
   /** dq = Jwᵀ (Jw Jwᵀ + λ²I)⁻¹ ew, raising λ² if the factorisation fails (it cannot for λ² > 0 barring roundoff). */
   private solve(lambda2: number): void {
     const n = this.dof;
-    const jw = this.jw, a = this.aMat, x = this.x, dq = this.dq;
+    const jw = this.jw, a = this.aMat, x = this.x, dq = this.dq, ew = this.ew;
     let l2 = lambda2;
     for (let attempt = 0; attempt < 40; attempt++) {
-      for (let r = 0; r < 6; r++) {
-        for (let c = 0; c <= r; c++) {
-          let s = 0;
-          for (let k = 0; k < n; k++) s += jw[r * n + k] * jw[c * n + k];
-          a[r * 6 + c] = s;
+      // A = Jw·Jwᵀ + λ²I, lower triangle (6×6: the task space is always 6-D).
+      for (let r = 0, ro = 0; r < 6; r++, ro += n) {
+        for (let c = 0, co = 0; c <= r; c++, co += n) {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += jw[ro + k] * jw[co + k];
+          a[r * 6 + c] = sum;
         }
-        a[r * 6 + r] += l2;
+        a[r * 7] += l2;
       }
       if (choleskyFactor(a, 6)) {
-        x.set(this.ew);
+        for (let r = 0; r < 6; r++) x[r] = ew[r];
         choleskySolve(a, 6, x);
+        const x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5];
         for (let k = 0; k < n; k++) {
-          let s = 0;
-          for (let r = 0; r < 6; r++) s += jw[r * n + k] * x[r];
-          dq[k] = s;
+          dq[k] = jw[k] * x0 + jw[n + k] * x1 + jw[2 * n + k] * x2 + jw[3 * n + k] * x3 + jw[4 * n + k] * x4 + jw[5 * n + k] * x5;
         }
         return;
       }
