@@ -41,6 +41,14 @@ export function loadScenarioFile(file: string): LoadedScenario {
   return { file, text, scenario: parseScenario(text, file) };
 }
 
+/**
+ * Every run a scenario file describes: one, or one per combination of its `matrix:` values, each with the
+ * YAML text of that variant (what a recording stores). Placeholder until the matrix lands: one run.
+ */
+export function loadScenarioVariants(file: string): LoadedScenario[] {
+  return [loadScenarioFile(file)];
+}
+
 export function parseScenario(text: string, file = '<scenario>'): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
