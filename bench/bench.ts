@@ -7,6 +7,7 @@ import { parseScenario } from '../scenarios/loader.ts';
 import { prepareRun, runTicks } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { tremorBench, type TremorRow } from './tremor-bench.ts';
+import { batchBench } from './batch-bench.ts';
 import { round } from '../scenarios/round.ts';
 
 interface SceneRow {
@@ -117,9 +118,10 @@ async function sceneBench(name: string, file: string): Promise<SceneRow> {
 
 const scenes = [await sceneBench('single-psm-1khz', 'reach-targets')];
 const tremor: TremorRow[] = tremorBench();
+const batch = await batchBench();
 
 if (json) {
-  process.stdout.write(JSON.stringify({ scenes, tremor }) + '\n');
+  process.stdout.write(JSON.stringify({ scenes, tremor, batch }) + '\n');
 } else {
   console.log('Speed (median of %d interleaved trials). physics = the bare simulated hardware step of the same world with the same', TRIALS);
   console.log('commands (write commands, Rapier step, read joint and contact state back); tick = our whole loop; ratio = tick / physics.');
@@ -128,4 +130,7 @@ if (json) {
   console.log(`targets: ratio ≤ 1.25 → ${s.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → ${s.realtime_factor >= 10 ? 'met' : 'NOT met'}`);
   console.log('\nTremor filters on a 9 Hz, 0.3 mm tremor over minimum-jerk reaches (10 s at 1 kHz)');
   console.table(tremor);
+  console.log(`\nBatch: the library (${batch.scenarios}, ${batch.runs} runs, ${batch.simulated_s} s simulated) on worker threads, wall time incl. start-up, best of ${batch.trials}`);
+  console.table([{ workers_1_s: batch.workers_1_s, workers_2_s: batch.workers_2_s, speedup: batch.speedup, cpus: batch.cpus, load_1m: `${batch.load_before} → ${batch.load_after}`, all_passed: batch.all_passed }]);
+  console.log(`target: speedup ≥ 1.7 on 2 cores → ${batch.speedup >= 1.7 ? 'met' : 'NOT met'}${batch.cpus < 2 ? ' (fewer than 2 CPUs here)' : ''}`);
 }

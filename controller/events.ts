@@ -1,9 +1,17 @@
 // Every safety trigger and state change is an event with tick, time, robot, kind and detail:
 // in the result, in the recording and on the page.
 
-export type EventKind =
-  | 'watchdog' | 'estop' | 'non_finite' | 'input_rejected' | 'tracking_error' | 'force_limit' | 'joint_limit'
-  | 'teleop_state' | 'clutch' | 'safe_state' | 'reset' | 'enable' | 'input_dropout' | 'motor_fault';
+/** Every kind of event, in one list: the scenario schema's `expect: { event: … }` takes these names. */
+export const EVENT_KINDS = [
+  'watchdog', 'estop', 'non_finite', 'input_rejected', 'tracking_error', 'force_limit', 'joint_limit',
+  'teleop_state', 'clutch', 'safe_state', 'reset', 'enable',
+  // Injected faults and scenario actions (each says "(injected)" or names the change in its detail).
+  'input_dropout', 'motor_fault', 'input_latency', 'packet_loss', 'sensor_noise', 'nan_input', 'set',
+  // Task events.
+  'target_reached',
+] as const;
+
+export type EventKind = typeof EVENT_KINDS[number];
 
 export interface SimEvent {
   readonly tick: number;
@@ -31,6 +39,11 @@ export class EventLog {
     let n = 0;
     for (const e of this.events) if (e.kind === kind && (robot === undefined || e.robot === robot)) n++;
     return n;
+  }
+
+  /** Events of `kind` (of `robot`, if given) with t0 ≤ t ≤ t1 (s, as printed: tick × dt rounded to 1 ns). */
+  between(kind: EventKind, t0: number, t1: number, robot?: string): SimEvent[] {
+    return this.events.filter((e) => e.kind === kind && (robot === undefined || e.robot === robot) && e.t >= t0 && e.t <= t1);
   }
 }
 

@@ -1,6 +1,7 @@
 // What flows through the loop: one preallocated TickFrame per run, mutated stage by stage each tick.
 // Each field names the stage that writes it; later stages only read it. No allocation per tick.
 import type { RobotHardware } from './hardware.ts';
+import type { TremorFilterConfig } from './filters/tremor-filter.ts';
 
 export const TELEOP_DISABLED = 0;
 export const TELEOP_ALIGNING = 1;
@@ -54,6 +55,14 @@ export interface RobotFrame {
   requestEnable: boolean;
   requestReset: boolean;
   estop: boolean;
+  /**
+   * Controller parameter changes (the timeline's `set`, a live client), consumed by the stage they concern:
+   * a new motion scale for teleop (NaN: none), a new tremor filter for the tremor stage (null: none).
+   */
+  requestScale: number;
+  requestTremorFilter: TremorFilterConfig | null;
+  /** tremor stage → teleop: the filter was replaced, re-capture the offsets this tick so the tip does not jump. */
+  recapture: boolean;
 }
 
 export interface TickFrame {
@@ -88,6 +97,9 @@ export function createTickFrame(dt: number, robots: readonly RobotHardware[]): T
       requestEnable: false,
       requestReset: false,
       estop: false,
+      requestScale: Number.NaN,
+      requestTremorFilter: null,
+      recapture: false,
     })),
   };
 }

@@ -3,8 +3,11 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
-import { loadScenarioFile, ScenarioError } from './loader.ts';
+import { loadScenarioVariants, ScenarioError, type LoadedScenario } from './loader.ts';
 import { runScenario, type RunResult } from './runner.ts';
+import { replayRecording, type ReplayOutcome } from './recording/replay.ts';
+import { RecordingError } from './recording/reader.ts';
+import { batchCommand, type BatchOptions } from './batch.ts';
 
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
@@ -32,8 +35,41 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-s, --seed <n>', 'override the scenario seed', seedArg)
     .option('--json', 'print result.json to stdout instead of the summary table')
     .option('-q, --quiet', 'no progress line')
-    .action(async (file: string, o: { out?: string; seed?: number; json?: boolean; quiet?: boolean }) => {
+    .option('-r, --record <file>', 'record the run to an MCAP file (Foxglove opens it; `steadysim replay` re-runs it)')
+    .option('--record-rate <hz>', 'joint states, commands and frames at this rate in the recording (default: every tick; inputs, events and hashes always complete)', positiveNumber)
+    .action(async (file: string, o: RunCliOptions) => {
       code = await runCommand(file, o);
+    });
+
+  program
+    .command('replay')
+    .description('re-run a recording with its recorded input; with --verify exit 0 when it matches bit for bit, 1 naming the first tick that differs, 2 when the file is unreadable')
+    .argument('<recording>', 'an MCAP file written by `run --record` or the live server')
+    .option('--verify', 'compare every joint-state sample and hash checkpoint with the recording')
+    .option('-o, --out <dir>', 'folder for the replay\'s result.json (default: out/replay-<scenario name>)')
+    .option('-r, --record <file>', 'record the replay to another MCAP file')
+    .option('--json', 'print the replay result (and verification) as JSON')
+    .option('-q, --quiet', 'no progress line')
+    .action(async (file: string, o: ReplayCliOptions) => {
+      code = await replayCommand(file, o);
+    });
+
+  program
+    .command('batch')
+    .description('run many scenarios (files, folders, globs; every matrix variant) on worker threads; exit 0 when all pass, 1 when a run fails, 2 when a file is invalid or a pattern matches nothing')
+    .argument('<patterns...>', 'scenario files, folders (every *.yaml / *.yml inside) or globs')
+    .option('-w, --workers <n>', 'worker threads (default: min(available CPUs, runs))', (v: string) => {
+      const n = seedArg(v);
+      if (n < 1) throw new InvalidArgumentError('expected a positive integer');
+      return n;
+    })
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('-o, --out <dir>', 'folder for <run name>/result.json (default: out/batch)')
+    .option('--record', 'record each run to <out>/<run name>/run.mcap')
+    .option('-s, --seed <n>', 'override the seed of every scenario', seedArg)
+    .option('-q, --quiet', 'no progress')
+    .action(async (patterns: string[], o: BatchOptions) => {
+      code = await batchCommand(patterns, o);
     });
 
   try {
@@ -49,16 +85,61 @@ export async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-async function runCommand(file: string, o: { out?: string; seed?: number; json?: boolean; quiet?: boolean }): Promise<number> {
-  let loaded;
+interface RunCliOptions { out?: string; seed?: number; json?: boolean; quiet?: boolean; record?: string; recordRate?: number }
+interface ReplayCliOptions { out?: string; json?: boolean; quiet?: boolean; record?: string; verify?: boolean }
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+async function replayCommand(file: string, o: ReplayCliOptions): Promise<number> {
+  const showProgress = !o.quiet && !o.json && process.stderr.isTTY;
+  let outcome: ReplayOutcome;
   try {
-    loaded = loadScenarioFile(file);
+    outcome = await replayRecording(file, {
+      verify: o.verify,
+      recordTo: o.record,
+      onProgress: showProgress ? (f) => process.stderr.write(`\rreplay: ${Math.round(f * 100)}%`) : undefined,
+    });
   } catch (e) {
-    if (e instanceof ScenarioError) {
-      process.stderr.write(`invalid scenario:\n${e.message}\n`);
+    if (showProgress) process.stderr.write('\n');
+    if (e instanceof RecordingError || e instanceof ScenarioError) {
+      process.stderr.write(`cannot replay ${file}:\n${e.message}\n`);
       return EXIT_INVALID;
     }
     throw e;
+  }
+  if (showProgress) process.stderr.write('\r\x1b[K');
+  const r = outcome.result;
+  const outDir = resolve(o.out ?? join('out', `replay-${r.scenario}`));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'result.json'), JSON.stringify(r, null, 2) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ result: r, verify: outcome.verify }, null, 2) + '\n');
+  else {
+    process.stdout.write(summary(r, join(outDir, 'result.json')));
+    if (outcome.verify) process.stdout.write(outcome.verify.message + '\n');
+  }
+  if (outcome.verify) return outcome.verify.ok ? EXIT_PASSED : EXIT_FAILED;
+  return r.passed ? EXIT_PASSED : EXIT_FAILED;
+}
+
+async function runCommand(file: string, o: RunCliOptions, variant?: LoadedScenario): Promise<number> {
+  let loaded = variant;
+  if (!loaded) {
+    let variants: LoadedScenario[];
+    try {
+      variants = loadScenarioVariants(file);
+    } catch (e) {
+      if (e instanceof ScenarioError) {
+        process.stderr.write(`invalid scenario:\n${e.message}\n`);
+        return EXIT_INVALID;
+      }
+      throw e;
+    }
+    if (variants.length > 1) return runVariants(file, o, variants);
+    loaded = variants[0];
   }
   const s = loaded.scenario;
   const showProgress = !o.quiet && !o.json && process.stderr.isTTY;
@@ -66,6 +147,10 @@ async function runCommand(file: string, o: { out?: string; seed?: number; json?:
   try {
     result = await runScenario(s, {
       seed: o.seed,
+      record: o.record ? {
+        path: resolve(o.record), scenarioText: loaded.text, scenarioFile: resolve(file),
+        stateEveryTicks: o.recordRate ? Math.max(1, Math.round(s.rate / o.recordRate)) : 1,
+      } : undefined,
       onProgress: showProgress ? (f) => process.stderr.write(`\r${s.name}: ${Math.round(f * 100)}% of ${s.duration} s simulated`) : undefined,
     });
   } catch (e) {
@@ -83,6 +168,18 @@ async function runCommand(file: string, o: { out?: string; seed?: number; json?:
   return result.passed ? EXIT_PASSED : EXIT_FAILED;
 }
 
+/** A file with a `matrix:` runs every variant in turn, each in its own folder (and recording); the worst exit code wins. */
+async function runVariants(file: string, o: RunCliOptions, variants: readonly LoadedScenario[]): Promise<number> {
+  const base = o.out ?? join('out', variants[0].scenario.name.replace(/\[.*$/, ''));
+  let code = EXIT_PASSED;
+  for (const [i, v] of variants.entries()) {
+    const dir = join(base, v.scenario.name.replace(/[^A-Za-z0-9._=,[\]{}:-]+/g, '_'));
+    const record = o.record ? o.record.replace(/(\.mcap)?$/i, `-${i + 1}.mcap`) : undefined;
+    code = Math.max(code, await runCommand(file, { ...o, out: dir, record }, v));
+  }
+  return code;
+}
+
 export function summary(r: RunResult, path: string): string {
   const head = `${r.scenario}  seed ${r.seed}  ${r.duration} s in ${r.ticks} ticks of ${r.dt * 1000} ms  ` +
     `wall ${r.wall_s.toFixed(2)} s  (${r.realtime_factor.toFixed(1)}× real time)\n`;
@@ -97,6 +194,7 @@ export function summary(r: RunResult, path: string): string {
   for (const e of r.events) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
   const ev = [...kinds].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
   const verdict = r.assertions.length === 0 ? 'no expectations' : r.passed ? 'PASSED' : 'FAILED';
-  return `${head}${metrics.toString()}\n${r.assertions.length ? checks.toString() + '\n' : ''}events: ${ev}\n` +
+  const failed = r.assertions.filter((a) => !a.passed).map((a) => `FAIL ${a.name}: ${a.check}\n`).join('');
+  return `${head}${metrics.toString()}\n${r.assertions.length ? checks.toString() + '\n' : ''}${failed}events: ${ev}\n` +
     `final state hash ${r.final_state_hash}\n${verdict} — ${path}\n`;
 }

@@ -1,11 +1,14 @@
 // Runs a scenario headless on the virtual clock: builds the world and the loop from the file, runs every
 // tick, and returns the result (metrics, assertions, events, state hashes).
-import { map } from 'rxjs';
+import { map, Subject } from 'rxjs';
+import type { InputSource } from '../controller/input-source.ts';
+import { RunRecorder, type RecordOptions } from './recording/recorder.ts';
 import { loadRapier } from '../sim/rapier.ts';
 import { SimWorld } from '../sim/world.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
 import type { RobotSpec } from '../sim/robot-spec.ts';
 import { quatConj, quatRotateVec } from '../sim/math/quat.ts';
+import { mat4 } from '../sim/math/mat4.ts';
 import { EventLog, type SimEvent } from '../controller/events.ts';
 import { createTickFrame, type TickFrame } from '../controller/frame.ts';
 import { controlLoop, type RobotLoopConfig, type Stage } from '../controller/loop.ts';
@@ -15,6 +18,8 @@ import { GravityCompensation } from '../controller/kinematics/gravity.ts';
 import { DEFAULT_TELEOP } from '../controller/stages/teleop.ts';
 import { controllerFor, type Scenario, type ScenarioExpectation } from './schema.ts';
 import { ScriptedHand } from './scripted-hand.ts';
+import { loadHandTrace } from './hand-trace.ts';
+import { withInputFaults } from './faults.ts';
 import { scenarioTimeline } from './timeline.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import { round } from './round.ts';
@@ -25,8 +30,12 @@ const ROBOT_SPECS: Record<string, RobotSpec> = { psm: PSM_SPEC };
 const GRAVITY: [number, number, number] = [0, 0, -9.81];
 
 export interface Assertion {
+  /** What is checked, short: the metric, `events.<kind>[@robot]` (with ` in [t0, t1] s` for a window), `final_tip.<robot>`. */
   readonly name: string;
+  /** What was checked and what was found, in words (the summary prints it). */
+  readonly check: string;
   readonly passed: boolean;
+  /** The metric; the number of events (in the window); the tool tip's distance from the target (mm). */
   readonly value: number;
   readonly limit: { readonly min?: number; readonly max?: number };
 }
@@ -61,6 +70,12 @@ export interface RunOptions {
   readonly userStages?: readonly Stage[];
   /** Extra read-only observers after the metrics (recorders, telemetry). */
   readonly taps?: readonly Stage[];
+  /** Record the run to an MCAP file (see scenarios/recording/). */
+  readonly record?: RecordOptions;
+  /** Called once the run is built, before the first tick (to reach its world, log, frame). */
+  readonly onPrepared?: (run: PreparedRun) => void;
+  /** Input sources that replace the scenario's own, per robot id (replay feeds the recorded input here). */
+  readonly inputOverride?: ReadonlyMap<string, InputSource>;
 }
 
 export interface PreparedRun {
@@ -71,6 +86,13 @@ export interface PreparedRun {
   readonly log: EventLog;
   /** The whole loop of this run; push ticks through it with a clock. */
   readonly loop: Stage;
+  /** Hash checkpoints so far (every `hashInterval` ticks). */
+  readonly hashes: readonly { readonly tick: number; readonly hash: string }[];
+  readonly hashInterval: number;
+  /** The recorder when recording; `runScenario` opens and closes it. */
+  readonly recorder?: RunRecorder;
+  /** The controller's state as hashed (filter memory, targets, commands, modes), written into `out`. */
+  controllerState(): Float64Array;
   /** Turns what happened into the result; call once after the last tick. */
   finish(wallSeconds: number): RunResult;
 }
@@ -84,6 +106,9 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
   const world = new SimWorld(R, { dt, gravity: GRAVITY });
   try {
     for (const o of s.objects) world.addObject(o);
+    const recorder = opts.record ? new RunRecorder(opts.record) : undefined;
+    const wrapSource = (id: string, src: InputSource | undefined): InputSource | undefined =>
+      recorder ? recorder.wrapSource(id, src) : src;
     const robotConfigs: RobotLoopConfig[] = [];
     const hands = new Map<string, ScriptedHand>();
     for (const r of s.robots) {
@@ -94,11 +119,12 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
       world.addRobot(r.id, spec, { p: r.rcm, q: orientation }, q0);
       const c = controllerFor(s, r.id);
       const input = s.input[r.id];
-      const hand = input ? new ScriptedHand(input, dt, seed, r.id) : undefined;
+      const hand = input ? new ScriptedHand(input, dt, seed, r.id, input.file !== undefined ? loadHandTrace(input.file) : undefined) : undefined;
       if (hand) hands.set(r.id, hand);
       const gBase = quatRotateVec([0, 0, 0], quatConj([0, 0, 0, 1], orientation), GRAVITY);
       robotConfigs.push({
-        source: hand,
+        // Network faults (latency, packet loss) between the device and the loop; a recorder sees what the loop gets.
+        source: wrapSource(r.id, opts.inputOverride?.get(r.id) ?? (hand && withInputFaults(hand, s.events, r.id, dt, seed))),
         tremor: c.tremor_filter,
         teleop: { ...DEFAULT_TELEOP, scale: c.scale, requireAlignment: c.align },
         chain: createPsmKinematics(),
@@ -110,7 +136,7 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
     }
     const log = new EventLog(dt);
     const frame = createTickFrame(dt, world.robots);
-    const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt);
+    const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt, { targets: s.targets, log });
     const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
     const hashes: { tick: number; hash: string }[] = [];
     const controllerState = new Float64Array(frame.robots.reduce((n, rf) => n + controllerStateSize(rf.qCommand.length), 0));
@@ -125,16 +151,18 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
       log,
       robots: robotConfigs,
       plant: world,
-      timeline: scenarioTimeline(s, world, hands, log),
+      timeline: scenarioTimeline(s, world, hands, log, seed),
       userStages: opts.userStages,
-      taps: [metrics.stage(), hashTap, ...(opts.taps ?? [])],
+      // The recorder last: it reads this tick's hash checkpoint.
+      taps: [metrics.stage(), hashTap, ...(opts.taps ?? []), ...(recorder ? [recorder.tap()] : [])],
     });
     return {
-      scenario: s, world, frame, ticks, log, loop,
+      scenario: s, world, frame, ticks, log, loop, hashes, hashInterval, recorder,
+      controllerState: () => writeControllerState(frame, controllerState),
       finish(wall: number): RunResult {
         const finalHash = world.stateHash(writeControllerState(frame, controllerState));
         const values = metrics.finish();
-        const assertions = s.expect.map((e) => evaluate(e, values, log));
+        const assertions = s.expect.map((e) => evaluate(e, values, log, world));
         return {
           scenario: s.name,
           seed,
@@ -166,27 +194,139 @@ export function runTicks(run: PreparedRun): void {
   if (failure) throw failure;
 }
 
+/**
+ * Pushes every tick through the loop in slices of at most `sliceTicks`, awaiting `between` after each
+ * (the recorder writes its queue there, so a killed run loses at most one slice).
+ */
+export async function runTicksSliced(run: PreparedRun, sliceTicks: number, between: () => Promise<void>): Promise<void> {
+  const clock = new Subject<TickFrame>();
+  let failure: unknown;
+  const sub = clock.pipe(run.loop).subscribe({ error: (e: unknown) => { failure = e; } });
+  try {
+    for (let k = 0; k < run.ticks && failure === undefined;) {
+      const end = Math.min(run.ticks, k + sliceTicks);
+      for (; k < end && failure === undefined; k++) {
+        run.frame.tick = k;
+        run.frame.t = k * run.frame.dt;
+        clock.next(run.frame);
+      }
+      await between();
+    }
+  } finally {
+    sub.unsubscribe();
+  }
+  if (failure !== undefined) throw failure;
+}
+
 export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const now = opts.now ?? (() => performance.now());
   const run = await prepareRun(s, opts);
+  opts.onPrepared?.(run);
+  const rec = run.recorder;
   try {
     const t0 = now();
-    runTicks(run);
-    return run.finish((now() - t0) / 1000);
+    if (rec) {
+      await rec.open({
+        world: run.world, log: run.log, seed: opts.seed ?? s.seed, hashInterval: run.hashInterval,
+        hashes: run.hashes, controllerLabels: controllerStateLabels(run.frame),
+      });
+      await runTicksSliced(run, Math.round(1 / run.frame.dt), () => rec.flush());
+    } else {
+      runTicks(run);
+    }
+    const result = run.finish((now() - t0) / 1000);
+    if (rec) {
+      await rec.close(run.ticks, result.assertions.map((a) => ({
+        name: a.name, passed: a.passed, detail: `= ${a.value} (${a.limit.min ?? '−∞'} … ${a.limit.max ?? '∞'})`,
+      })));
+    }
+    return result;
+  } catch (e) {
+    rec?.abandon();
+    throw e;
   } finally {
     run.world.free();
   }
 }
 
-function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog): Assertion {
+function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
   if ('metric' in e) {
     const value = metrics[e.metric];
     const ok = value !== undefined && !Number.isNaN(value) && (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);
-    return { name: e.metric, passed: ok, value, limit: { min: e.min, max: e.max } };
+    return { name: e.metric, check: `${e.metric} = ${value}, expected ${bounds(e.min, e.max)}`, passed: ok, value, limit: { min: e.min, max: e.max } };
+  }
+  if ('final_tip' in e) {
+    const tip = world.robot(e.final_tip).tipPose(mat4());
+    const at = [tip[3], tip[7], tip[11]];
+    const value = round(1000 * Math.hypot(at[0] - e.position[0], at[1] - e.position[1], at[2] - e.position[2]), 4);
+    const where = `[${at.map((x) => round(x, 5)).join(', ')}]`;
+    return {
+      name: `final_tip.${e.final_tip}`,
+      check: `${e.final_tip} tool tip ends at ${where} m (world), ${value} mm from [${e.position.join(', ')}], expected within ${e.tolerance_mm} mm`,
+      passed: value <= e.tolerance_mm,
+      value,
+      limit: { max: e.tolerance_mm },
+    };
+  }
+  const who = e.robot ? `@${e.robot}` : '';
+  const of = (n: number): string => `${n} ${e.event} event${n === 1 ? '' : 's'}${e.robot ? ` of ${e.robot}` : ''}`;
+  if (e.none) {
+    const value = log.count(e.event, e.robot);
+    const first = log.events.find((x) => x.kind === e.event && (e.robot === undefined || x.robot === e.robot));
+    return {
+      name: `events.${e.event}${who}`,
+      check: `${of(value)}${first ? ` (first at ${first.t} s: ${first.detail})` : ''}, expected none`,
+      passed: value === 0, value, limit: { max: 0 },
+    };
+  }
+  if (e.within) {
+    const [t0, t1] = e.within;
+    const found = log.between(e.event, t0, t1, e.robot);
+    const value = found.length;
+    const min = e.count_min ?? (e.count_max === undefined ? 1 : undefined);
+    const ok = (min === undefined || value >= min) && (e.count_max === undefined || value <= e.count_max);
+    const all = log.events.filter((x) => x.kind === e.event && (e.robot === undefined || x.robot === e.robot));
+    const seen = found.length > 0 ? `first at ${found[0].t} s` : all.length > 0 ? `the nearest at ${nearest(all, t0, t1)} s` : 'none in the run';
+    return {
+      name: `events.${e.event}${who} in [${t0}, ${t1}] s`,
+      check: `${of(value)} in [${t0}, ${t1}] s (${seen}), expected ${e.count_min === undefined && e.count_max === undefined ? 'at least one' : bounds(min, e.count_max)}`,
+      passed: ok, value, limit: { min, max: e.count_max },
+    };
   }
   const value = log.count(e.event, e.robot);
   const ok = (e.count_min === undefined || value >= e.count_min) && (e.count_max === undefined || value <= e.count_max);
-  return { name: `events.${e.event}${e.robot ? `@${e.robot}` : ''}`, passed: ok, value, limit: { min: e.count_min, max: e.count_max } };
+  return {
+    name: `events.${e.event}${who}`,
+    check: `${of(value)}, expected ${bounds(e.count_min, e.count_max)}`,
+    passed: ok, value, limit: { min: e.count_min, max: e.count_max },
+  };
+}
+
+function bounds(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return min === max ? `exactly ${min}` : `${min} … ${max}`;
+  return min !== undefined ? `≥ ${min}` : `≤ ${max}`;
+}
+
+/** Time of the event nearest the window [t0, t1]. */
+function nearest(events: readonly SimEvent[], t0: number, t1: number): number {
+  let best = events[0].t, gap = Infinity;
+  for (const x of events) {
+    const g = x.t < t0 ? t0 - x.t : x.t > t1 ? x.t - t1 : 0;
+    if (g < gap) { gap = g; best = x.t; }
+  }
+  return best;
+}
+
+/** Names of the numbers `writeControllerState` writes, in order. */
+export function controllerStateLabels(f: TickFrame): string[] {
+  const out: string[] = [];
+  for (const rf of f.robots) {
+    const c = (name: string, n: number) => { for (let i = 0; i < n; i++) out.push(`${rf.id} controller ${name}${n > 1 ? `[${i}]` : ''}`); };
+    c('input.p', 3); c('input.q', 4); c('input.grip', 1); c('filtered.p', 3); c('filtered.q', 4); c('target_tip', 16);
+    c('target_jaw', 1); c('q_command', rf.qCommand.length); c('q_hold', rf.qHold.length);
+    c('teleop', 1); c('clutched', 1); c('safe', 1); c('last_input_tick', 1);
+  }
+  return out;
 }
 
 function controllerStateSize(nj: number): number {

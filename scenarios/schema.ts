@@ -1,6 +1,8 @@
 // The scenario language: one zod schema is both the validator and the documentation of the format.
 // Unknown fields are errors, so a typo cannot pass silently.
 import { z } from 'zod';
+import { EVENT_KINDS } from '../controller/events.ts';
+import { PSM_SPEC } from '../sim/robots/psm.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const vec3 = z.tuple([finite, finite, finite]);
@@ -13,8 +15,11 @@ const robotId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case robot id suc
 /** Metrics every robot has in result.json, as `<robot>.<metric>`. */
 export const METRIC_NAMES = [
   'tip_tracking_rmse_mm', 'rcm_error_max_mm', 'path_length_mm', 'max_tip_force_n',
-  'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms',
+  'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms', 'targets_reached',
 ] as const;
+
+/** Joint names per robot type, for `motor_fault` and `sensor_noise` (checked here, so errors carry a line). */
+export const ROBOT_JOINTS: Readonly<Record<'psm', readonly string[]>> = { psm: PSM_SPEC.joints.map((j) => j.name) };
 
 export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
@@ -54,6 +59,8 @@ export const objectSchema = z.discriminatedUnion('shape', [
   z.object({ shape: z.literal('box'), size: z.tuple([finite.positive(), finite.positive(), finite.positive()]), ...objectBase }).strict(),
   z.object({ shape: z.literal('sphere'), radius: finite.positive(), ...objectBase }).strict(),
   z.object({ shape: z.literal('cylinder'), radius: finite.positive(), height: finite.positive(), ...objectBase }).strict(),
+  /** A small graspable peg: a cylinder with rounded edges along its z (default mass 3 g); see sim/environment.ts. */
+  z.object({ shape: z.literal('peg'), radius: finite.positive().max(0.02), height: finite.positive().max(0.1), ...objectBase }).strict(),
 ]);
 
 const controllerSchema = z.object({
@@ -78,17 +85,40 @@ const waypointSchema = z.object({
   grip: finite.min(-0.5).max(1).optional(),
 }).strict();
 
+/** A number, or a pair [from, to] it drifts between (sinusoidally, over `drift_period_s`). */
+const drifting = (x: z.ZodType<number>) => z.union([x, z.tuple([x, x])], { error: 'a number or a pair [from, to]' });
+
+const tremorSchema = z.object({
+  frequency_hz: drifting(finite.positive().max(100)),
+  amplitude_mm: drifting(finite.nonnegative().max(50)),
+  /** Period of the drift between the two values of a pair, s: at t = 0 the first, at half the period the second. */
+  drift_period_s: finite.positive().optional(),
+}).strict().superRefine((tr, ctx) => {
+  const pair = Array.isArray(tr.frequency_hz) || Array.isArray(tr.amplitude_mm);
+  if (pair && tr.drift_period_s === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['drift_period_s'], message: 'missing: expected drift_period_s (s), since frequency_hz or amplitude_mm is a pair' });
+  }
+  if (!pair && tr.drift_period_s !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['drift_period_s'], message: 'drift_period_s needs frequency_hz or amplitude_mm as a pair [from, to]' });
+  }
+});
+
 const inputSchema = z.object({
-  script: z.array(waypointSchema).min(1).refine(
-    (w) => w.every((x, i) => i === 0 || x.t > w[i - 1].t),
-    'waypoints in strictly increasing time',
-  ),
-  tremor: z.object({
-    frequency_hz: finite.positive().max(100),
-    amplitude_mm: finite.nonnegative().max(50),
-  }).strict().optional(),
+  script: z.array(waypointSchema).min(1).superRefine((w, ctx) => {
+    const i = w.findIndex((x, k) => k > 0 && !(x.t > w[k - 1].t));
+    if (i > 0) ctx.addIssue({ code: 'custom', path: [i, 't'], message: `t = ${w[i].t} is not after the previous waypoint's t = ${w[i - 1].t}: waypoints in strictly increasing time` });
+  }).optional(),
+  /**
+   * A recorded hand motion instead of a script: CSV (header t,x,y,z[,qx,qy,qz,qw][,grip][,clutch]) or JSON lines
+   * (.jsonl, one object per line with the same keys), path relative to the scenario file. Resampled to the rate.
+   */
+  file: z.string().min(1).optional(),
+  tremor: tremorSchema.optional(),
   noise: z.object({ position_mm: finite.nonnegative().max(50) }).strict().optional(),
-}).strict();
+}).strict().superRefine((x, ctx) => {
+  if (x.script === undefined && x.file === undefined) ctx.addIssue({ code: 'custom', path: ['script'], message: 'missing: expected script (waypoints) or file (a recorded hand motion)' });
+  if (x.script !== undefined && x.file !== undefined) ctx.addIssue({ code: 'custom', path: ['file'], message: 'script and file exclude each other: give one' });
+});
 
 export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ t: finite.nonnegative(), kind: z.literal('input_dropout'), robot: robotId, duration: finite.positive() }).strict(),
@@ -99,22 +129,64 @@ export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ t: finite.nonnegative(), kind: z.literal('nan_input'), robot: robotId }).strict(),
   z.object({
     t: finite.nonnegative(), kind: z.literal('motor_fault'), robot: robotId, joint: z.string(),
-    /** Fraction of the effort limit left: 0 is a dead motor, 0.1 a weak one. */
-    effort_scale: finite.min(0).max(1),
+    /** weak: the motor gives `effort_scale` of its effort limit; locked: the joint seizes where it stands. */
+    mode: z.enum(['weak', 'locked']).default('weak'),
+    /** Fraction of the effort limit left (mode weak): 0 is a dead motor, 0.1 a weak one. */
+    effort_scale: finite.min(0).max(1).optional(),
+  }).strict().superRefine((e, ctx) => {
+    if (e.mode === 'weak' && e.effort_scale === undefined) ctx.addIssue({ code: 'custom', path: ['effort_scale'], message: 'missing: expected effort_scale (0 … 1) for a weak motor' });
+    if (e.mode === 'locked' && e.effort_scale !== undefined) ctx.addIssue({ code: 'custom', path: ['effort_scale'], message: 'a locked joint has no effort_scale (it holds whatever is commanded)' });
+  }),
+  /** Operator samples arrive `delay_ms` (+ up to `jitter_ms`) late, in order (a newer sample supersedes older ones). */
+  z.object({
+    t: finite.nonnegative(), kind: z.literal('input_latency'), robot: robotId, duration: finite.positive(),
+    delay_ms: finite.nonnegative().max(1000), jitter_ms: finite.nonnegative().max(1000).default(0),
   }).strict(),
+  /** Each operator sample is lost with this probability. */
+  z.object({ t: finite.nonnegative(), kind: z.literal('packet_loss'), robot: robotId, duration: finite.positive(), probability: finite.min(0).max(1) }).strict(),
+  /** Gaussian noise on the measured joint positions (rad for revolute, m for prismatic joints); the physics is untouched. */
+  z.object({
+    t: finite.nonnegative(), kind: z.literal('sensor_noise'), robot: robotId, duration: finite.positive().optional(),
+    sigma: finite.positive().max(1), joint: z.string().optional(),
+  }).strict(),
+  /** Changes controller parameters at a time. */
+  z.object({
+    t: finite.nonnegative(), kind: z.literal('set'), robot: robotId,
+    scale: finite.positive().max(10).optional(), tremor_filter: tremorFilterSchema.optional(),
+  }).strict().refine((e) => e.scale !== undefined || e.tremor_filter !== undefined, 'a set event with scale, tremor_filter or both'),
 ]);
-
-const eventKinds = [
-  'watchdog', 'estop', 'non_finite', 'input_rejected', 'tracking_error', 'force_limit', 'joint_limit',
-  'teleop_state', 'clutch', 'safe_state', 'reset', 'enable', 'input_dropout', 'motor_fault',
-] as const;
 
 const expectSchema = z.union([
   z.object({ metric: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z0-9_]+$/, 'a metric name such as psm1.rcm_error_max_mm'), min: finite.optional(), max: finite.optional() })
     .strict().refine((e) => e.min !== undefined || e.max !== undefined, 'a metric expectation with min, max or both'),
-  z.object({ event: z.enum(eventKinds), robot: robotId.optional(), count_min: z.number().int().nonnegative().optional(), count_max: z.number().int().nonnegative().optional() })
-    .strict().refine((e) => e.count_min !== undefined || e.count_max !== undefined, 'an event expectation with count_min, count_max or both'),
+  z.object({
+    event: z.enum(EVENT_KINDS), robot: robotId.optional(),
+    count_min: z.number().int().nonnegative().optional(), count_max: z.number().int().nonnegative().optional(),
+    /** Only events with t0 ≤ t ≤ t1 count; alone: at least one. */
+    within: z.tuple([finite.nonnegative(), finite.nonnegative()]).refine(([a, b]) => a <= b, 'a time window [from, to] with from ≤ to').optional(),
+    /** No such event at all. */
+    none: z.literal(true).optional(),
+  }).strict().superRefine((e, ctx) => {
+    const counts = e.count_min !== undefined || e.count_max !== undefined;
+    if (e.none && (counts || e.within)) ctx.addIssue({ code: 'custom', path: ['none'], message: 'none: true stands alone (no count_min, count_max or within)' });
+    else if (!e.none && !counts && !e.within) ctx.addIssue({ code: 'custom', path: [], message: 'an event expectation with count_min, count_max, within or none: true' });
+  }),
+  z.object({
+    /** The robot whose tool tip (from the physics bodies, world frame) is checked at the end of the run. */
+    final_tip: robotId,
+    position: vec3,
+    tolerance_mm: finite.positive(),
+  }).strict(),
 ]);
+
+/** A target region in the scene: a sphere in the world frame; `<robot>.targets_reached` counts those the tip entered. */
+const targetSchema = z.object({ id: z.string().min(1), position: vec3, radius: finite.positive() }).strict();
+
+/**
+ * Runs one file as several: dotted paths into the document (`controller.psm1.scale`, `events.0.t`), each with
+ * the values to try; every combination runs, in file order. See loader.ts.
+ */
+export const matrixSchema = z.record(z.string().min(1), z.array(z.unknown()).min(1));
 
 export const scenarioSchema = z.object({
   name: z.string().min(1),
@@ -126,10 +198,13 @@ export const scenarioSchema = z.object({
   rate: finite.min(100).max(10000).default(1000),
   robots: z.array(robotSchema).min(1),
   objects: z.array(objectSchema).default([]),
+  targets: z.array(targetSchema).default([]),
   controller: z.record(robotId, controllerSchema).default({}),
   input: z.record(robotId, inputSchema).default({}),
   events: z.array(eventSchema).default([]),
   expect: z.array(expectSchema).default([]),
+  /** Expanded by the loader before validation: a runnable scenario never has one. */
+  matrix: matrixSchema.optional(),
 }).strict().superRefine((s, ctx) => {
   const ids = new Set<string>();
   s.robots.forEach((r, i) => {
@@ -139,12 +214,33 @@ export const scenarioSchema = z.object({
   const known = (id: string) => ids.has(id);
   for (const key of Object.keys(s.controller)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['controller', key], message: `no robot '${key}' in robots` });
   for (const key of Object.keys(s.input)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['input', key], message: `no robot '${key}' in robots` });
+  const robotType = new Map(s.robots.map((r) => [r.id, r.type]));
+  s.robots.forEach((r, i) => {
+    const n = ROBOT_JOINTS[r.type].length;
+    if (r.joints && r.joints.length !== n) {
+      ctx.addIssue({ code: 'custom', path: ['robots', i, 'joints'], message: `expected ${n} joint values (${ROBOT_JOINTS[r.type].join(', ')}), got ${r.joints.length}` });
+    }
+  });
+  const targetIds = new Set<string>();
+  s.targets.forEach((tg, i) => {
+    if (targetIds.has(tg.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `target id '${tg.id}' is used twice` });
+    targetIds.add(tg.id);
+  });
   s.events.forEach((e, i) => {
-    if ('robot' in e && !known(e.robot)) ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `no robot '${e.robot}' in robots` });
+    if ('robot' in e && !known(e.robot)) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `no robot '${e.robot}' in robots` });
+    } else if ('robot' in e && INPUT_EVENTS.has(e.kind) && !(e.robot in s.input)) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `${e.kind} acts on the operator input, and robot '${e.robot}' has none (add input.${e.robot})` });
+    }
     if (e.t > s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 't'], message: `event at ${e.t} s is after the end of the run (${s.duration} s)` });
+    if ((e.kind === 'motor_fault' || (e.kind === 'sensor_noise' && e.joint !== undefined)) && known(e.robot)) {
+      const joints = ROBOT_JOINTS[robotType.get(e.robot)!];
+      if (!joints.includes(e.joint!)) ctx.addIssue({ code: 'custom', path: ['events', i, 'joint'], message: `robot '${e.robot}' has no joint '${e.joint}'; expected one of ${joints.join(', ')}` });
+    }
   });
   s.expect.forEach((e, i) => {
     if ('robot' in e && e.robot !== undefined && !known(e.robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'robot'], message: `no robot '${e.robot}' in robots` });
+    if ('final_tip' in e && !known(e.final_tip)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'final_tip'], message: `no robot '${e.final_tip}' in robots` });
     if ('metric' in e) {
       const [robot, metric] = e.metric.split('.');
       if (!known(robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot '${robot}' in robots` });
@@ -162,6 +258,11 @@ export type ScenarioInput = z.output<typeof inputSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type ScenarioExpectation = Scenario['expect'][number];
 export type ScenarioObject = Scenario['objects'][number];
+export type ScenarioTarget = Scenario['targets'][number];
+export type ScenarioTremor = z.output<typeof tremorSchema>;
+
+/** Events that change what the operator's device delivers: they need an `input` for their robot. */
+const INPUT_EVENTS: ReadonlySet<string> = new Set(['input_dropout', 'clutch', 'nan_input', 'input_latency', 'packet_loss']);
 
 /** The controller block of a robot with every default filled in. */
 export function controllerFor(s: Scenario, id: string): ScenarioController {

@@ -1,9 +1,11 @@
-// A scripted operator hand: minimum-jerk motion between waypoints, plus a physiological tremor (a sinusoid
-// per axis, phases from the seed) and sensor noise. Dropouts and the clutch pedal come from the timeline.
+// A scripted operator hand: the voluntary motion (minimum-jerk between waypoints, or a recorded hand motion
+// from a file), plus a physiological tremor (a sinusoid per axis, phases from the seed; its frequency and
+// amplitude may drift between two values) and sensor noise. Dropouts and the clutch pedal come from the timeline.
 import type { InputSource } from '../controller/input-source.ts';
 import type { OperatorInput } from '../controller/frame.ts';
-import type { ScenarioInput } from './schema.ts';
+import type { ScenarioInput, ScenarioTremor } from './schema.ts';
 import { rngStream, type Rng } from './random.ts';
+import { TracePlayer, type HandTrace } from './hand-trace.ts';
 
 const deg = Math.PI / 180;
 
@@ -13,14 +15,66 @@ export function minimumJerk(tau: number): number {
   return t * t * t * (10 + t * (-15 + 6 * t));
 }
 
+/**
+ * The tremor of a `tremor:` block at time t, as phase and amplitude. The frequency follows
+ * f(t) = f̄ − (Δf/2)·cos(2πt/T) (f0 at t = 0, f1 at T/2), and the phase is its exact integral,
+ * φ(t) = 2π·f̄·t − (Δf·T/2)·sin(2πt/T), so the signal stays continuous however the frequency moves.
+ * The amplitude drifts the same way. Without a pair, φ = 2πf·t and the amplitude is constant.
+ */
+export class TremorModel {
+  /** 2π·f̄ (rad/s). */
+  readonly omega: number;
+  /** Δf·T/2: the phase swing of the drift (rad); 0 without drift. */
+  private readonly phaseSwing: number;
+  /** 2π/T (rad/s); 0 without drift. */
+  private readonly driftOmega: number;
+  /** Mean amplitude and half its swing (m). */
+  private readonly amp: number;
+  private readonly ampSwing: number;
+  readonly drifting: boolean;
+
+  constructor(tremor: ScenarioTremor | undefined) {
+    const [f0, f1] = pair(tremor?.frequency_hz ?? 0);
+    const [a0, a1] = pair(tremor?.amplitude_mm ?? 0);
+    const T = tremor?.drift_period_s ?? 0;
+    this.drifting = T > 0 && (f0 !== f1 || a0 !== a1);
+    const fMean = f0 === f1 ? f0 : (f0 + f1) / 2;
+    this.omega = 2 * Math.PI * fMean;
+    this.phaseSwing = this.drifting ? ((f1 - f0) * T) / 2 : 0;
+    this.driftOmega = this.drifting ? (2 * Math.PI) / T : 0;
+    this.amp = (a0 === a1 ? a0 : (a0 + a1) / 2) / 1000;
+    this.ampSwing = this.drifting ? (a1 - a0) / 2000 : 0;
+  }
+
+  /** Phase at time t (rad), before each axis's own offset. */
+  phase(t: number): number {
+    return this.drifting ? this.omega * t - this.phaseSwing * Math.sin(this.driftOmega * t) : this.omega * t;
+  }
+
+  /** Amplitude at time t (m). */
+  amplitude(t: number): number {
+    return this.drifting ? this.amp - this.ampSwing * Math.cos(this.driftOmega * t) : this.amp;
+  }
+
+  /** Instantaneous frequency at time t (Hz): the derivative of the phase over 2π. */
+  frequency(t: number): number {
+    return (this.omega - this.phaseSwing * this.driftOmega * Math.cos(this.driftOmega * t)) / (2 * Math.PI);
+  }
+}
+
+function pair(v: number | readonly [number, number]): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
 export class ScriptedHand implements InputSource {
   private readonly dt: number;
   private readonly times: Float64Array;
   private readonly points: Float64Array; // 3 per waypoint
   private readonly quats: Float64Array; // 4 per waypoint
   private readonly grips: Float64Array;
-  private readonly tremorAmp: number;
-  private readonly tremorOmega: number;
+  /** The recorded voluntary motion when the input is a file (then the waypoint arrays are empty). */
+  private readonly player: TracePlayer | undefined;
+  readonly tremor: TremorModel;
   private readonly phase = new Float64Array(3);
   private readonly noiseSigma: number;
   private readonly noise: Rng;
@@ -33,9 +87,13 @@ export class ScriptedHand implements InputSource {
   private clutch = false;
   private clutchIndex = 0;
 
-  constructor(input: ScenarioInput, dt: number, seed: number, robotId: string) {
+  /** `trace`: the loaded `input.file` (required when the input is a file, see hand-trace.ts). */
+  constructor(input: ScenarioInput, dt: number, seed: number, robotId: string, trace?: HandTrace) {
     this.dt = dt;
-    const w = input.script;
+    if (input.file !== undefined && !trace) throw new Error(`input.${robotId}.file: the trace of '${input.file}' was not loaded`);
+    this.player = input.file !== undefined && trace ? new TracePlayer(trace) : undefined;
+    const w = this.player ? [] : input.script ?? [];
+    if (!this.player && w.length === 0) throw new Error(`input.${robotId}: expected script (waypoints) or file`);
     this.times = Float64Array.from(w, (x) => x.t);
     this.points = new Float64Array(w.length * 3);
     this.quats = new Float64Array(w.length * 4);
@@ -47,8 +105,7 @@ export class ScriptedHand implements InputSource {
       grip = x.grip ?? grip;
       this.grips[i] = grip;
     });
-    this.tremorAmp = (input.tremor?.amplitude_mm ?? 0) / 1000;
-    this.tremorOmega = 2 * Math.PI * (input.tremor?.frequency_hz ?? 0);
+    this.tremor = new TremorModel(input.tremor);
     const phases = rngStream(seed, `tremor-phase:${robotId}`);
     for (let k = 0; k < 3; k++) this.phase[k] = 2 * Math.PI * phases.uniform();
     this.noiseSigma = (input.noise?.position_mm ?? 0) / 1000;
@@ -79,12 +136,15 @@ export class ScriptedHand implements InputSource {
       if (tick >= d[0] && tick < d[1]) return false;
     }
     const t = tick * this.dt;
-    this.voluntaryAt(t, out);
-    const a = this.tremorAmp, w = this.tremorOmega, s = this.noiseSigma;
-    out.p[0] += a * Math.sin(w * t + this.phase[0]) + s * n0;
-    out.p[1] += a * Math.sin(w * t + this.phase[1]) + s * n1;
-    out.p[2] += a * Math.sin(w * t + this.phase[2]) + s * n2;
-    out.clutch = this.clutch;
+    let recordedClutch = false;
+    if (this.player) recordedClutch = this.player.at(t, out);
+    else this.voluntaryAt(t, out);
+    const a = this.tremor.amplitude(t), ph = this.tremor.phase(t), s = this.noiseSigma;
+    out.p[0] += a * Math.sin(ph + this.phase[0]) + s * n0;
+    out.p[1] += a * Math.sin(ph + this.phase[1]) + s * n1;
+    out.p[2] += a * Math.sin(ph + this.phase[2]) + s * n2;
+    // The pedal is down when the recording or the timeline says so.
+    out.clutch = this.clutch || recordedClutch;
     if (this.nanAt.has(tick)) out.p[0] = Number.NaN;
     return true;
   }

@@ -16,6 +16,14 @@ export const enum DriveMode {
   Effort = 1,
 }
 
+/**
+ * A model of the joint sensors (encoder noise, quantisation): it rewrites the measured joint positions right
+ * after each read, before the velocities are derived from them. The bodies (the physics) are untouched.
+ */
+export interface JointSensorModel {
+  measure(position: Float64Array): void;
+}
+
 export interface RobotPose {
   readonly p: Vec3;
   readonly q: readonly [number, number, number, number];
@@ -71,6 +79,8 @@ export class SimRobot {
   private readonly toolTip: Mat4;
   /** Sum of contact force magnitudes on the instrument in the last step (N). */
   contactForce = 0;
+  /** The joint sensors between the physics and `position` (null: perfect encoders). */
+  sensorModel: JointSensorModel | null = null;
 
   private bodies: RigidBody[] = [];
   private joints: ImpulseJoint[] = [];
@@ -233,6 +243,19 @@ export class SimRobot {
     this.cacheBodies();
   }
 
+  /**
+   * Seizes joint j where it stands (a jammed gearbox): the joint's limits close on its present position, so it
+   * holds whatever the motor is commanded. There is no way back within a run.
+   */
+  lockJoint(j: number): void {
+    const links = this.spec.links;
+    for (let i = 0; i < links.length; i++) {
+      if (links[i].drive.joint !== j) continue;
+      const joint = this.joints[i] as InstanceType<Rapier['RevoluteImpulseJoint']>;
+      joint.setLimits(this.linkQ[i], this.linkQ[i]);
+    }
+  }
+
   isInstrumentCollider(handle: number): boolean {
     return this.instrumentColliders.has(handle);
   }
@@ -351,11 +374,10 @@ export class SimRobot {
       this.linkQ[i] = value;
       this.position[link.drive.joint] += value * link.drive.gain;
     }
+    for (let j = 0; j < nj; j++) this.position[j] /= this.gainNorm[j];
+    if (this.sensorModel !== null) this.sensorModel.measure(this.position);
     // Joint velocity as an encoder-based servo sees it: the difference of positions over one step.
-    for (let j = 0; j < nj; j++) {
-      this.position[j] /= this.gainNorm[j];
-      this.velocity[j] = (this.position[j] - this.lastPosition[j]) / this.dt;
-    }
+    for (let j = 0; j < nj; j++) this.velocity[j] = (this.position[j] - this.lastPosition[j]) / this.dt;
     this.estimateEffort();
   }
 

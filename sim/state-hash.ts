@@ -21,6 +21,24 @@ export class StateHasher {
     return n + controllerLength;
   }
 
+  /** The raw numbers the last `hash` covered (the hasher's own buffer: copy it to keep it). */
+  get lastState(): Float64Array {
+    return this.buf;
+  }
+
+  /** A name for each number of the state, in order (for reports of what differs); `controller` names the tail. */
+  labels(controller: readonly string[] = []): string[] {
+    const out = ['tick'];
+    const body = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz'];
+    for (const r of this.world.robots) {
+      for (const link of r.spec.links) for (const c of body) out.push(`${r.id} body ${link.name} ${c}`);
+      for (const j of r.spec.joints) out.push(`${r.id} joint ${j.name} position`);
+      for (const j of r.spec.joints) out.push(`${r.id} joint ${j.name} velocity`);
+    }
+    for (const obj of this.world.objects) for (const c of body) out.push(`object ${obj.spec.id} ${c}`);
+    return out.concat(controller);
+  }
+
   hash(controllerState?: Float64Array): string {
     const need = this.size(controllerState?.length ?? 0);
     if (this.buf.length !== need) this.buf = new Float64Array(need);

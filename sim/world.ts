@@ -125,6 +125,18 @@ export class SimWorld {
     return this.hasher.hash(controllerState);
   }
 
+  /** The raw numbers behind the last `stateHash` (the hasher's buffer: copy to keep). */
+  lastHashedState(): Float64Array {
+    this.hasher ??= new StateHasher(this);
+    return this.hasher.lastState;
+  }
+
+  /** Names of the numbers of `lastHashedState`, with `controller` naming the controller's tail. */
+  stateLabels(controller: readonly string[] = []): string[] {
+    this.hasher ??= new StateHasher(this);
+    return this.hasher.labels(controller);
+  }
+
   free(): void {
     this.world.free();
     this.events.free();

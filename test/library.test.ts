@@ -1,10 +1,11 @@
-// Every scenario in the library passes its own expectations, through the same runner the CLI uses.
+// Every scenario in the library passes its own expectations (every run of a matrix), through the same runner the CLI uses.
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { loadScenarioFile } from '../scenarios/loader.ts';
+import { loadScenarioVariants } from '../scenarios/loader.ts';
 import { runScenario } from '../scenarios/runner.ts';
 
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).sort();
+const runs = files.flatMap((f) => loadScenarioVariants(`scenarios/${f}`).map((v) => [v.scenario.name, v] as const));
 
 describe('scenario library', () => {
   it('has the scenarios the core promises', () => {
@@ -13,8 +14,7 @@ describe('scenario library', () => {
     }
   });
 
-  it.each(files)('%s passes', async (file) => {
-    const { scenario } = loadScenarioFile(`scenarios/${file}`);
+  it.each(runs)('%s passes', async (_name, { scenario }) => {
     expect(scenario.expect.length).toBeGreaterThan(0);
     const r = await runScenario(scenario);
     const failed = r.assertions.filter((a) => !a.passed);

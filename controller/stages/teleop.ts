@@ -2,6 +2,8 @@
 // psm = psm0 + scale·R_map·(mtm − mtm0); orientation is absolute with the offset captured when following
 // starts; the clutch frees translation (the arm holds) and re-captures both offsets on release; the
 // gripper drives the jaw under the jaw rate limit (36°/s right after a clutch, 360°/s otherwise).
+// A new scale (`requestScale`) or tremor filter (`recapture`) while following re-captures the offsets at the
+// current command, as the dVRK does when the scale changes: the instrument carries on from where it is.
 import { map, type OperatorFunction } from 'rxjs';
 import { TELEOP_ALIGNING, TELEOP_ENABLED, type TickFrame } from '../frame.ts';
 import type { EventLog } from '../events.ts';
@@ -45,6 +47,8 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
     mtm0: new Float64Array(3), psm0: new Float64Array(3), qOff: Float64Array.of(0, 0, 0, 1), qTip: new Float64Array(4),
     wasClutched: false, slowJaw: false,
   }));
+  /** The motion scale in use per robot: the config's, until a `requestScale` changes it. */
+  const scales = Float64Array.from(configs, (c) => c.scale);
   const tip = mat4();
   const qm = new Float64Array(4);
   const qt = new Float64Array(4);
@@ -74,7 +78,15 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
       const rf = robots[i];
       const cfg = configs[i];
       const m = mem[i];
+      let recapture = rf.recapture;
+      rf.recapture = false;
+      if (!Number.isNaN(rf.requestScale)) {
+        scales[i] = rf.requestScale;
+        rf.requestScale = Number.NaN;
+        recapture = true;
+      }
       if (!chains[i] || rf.safe) continue;
+      if (recapture && rf.teleop === TELEOP_ENABLED && !rf.clutched) capture(i, frame);
       const clutch = rf.input.clutch;
       if (clutch !== rf.clutched) {
         rf.clutched = clutch;
@@ -108,7 +120,8 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
       // Orientation: absolute with the captured offset.
       mappedMaster(i, rf.filteredQ, qm);
       quatMul(qt, m.qOff, qm);
-      v[0] = m.psm0[0] + cfg.scale * v[0]; v[1] = m.psm0[1] + cfg.scale * v[1]; v[2] = m.psm0[2] + cfg.scale * v[2];
+      const scale = scales[i];
+      v[0] = m.psm0[0] + scale * v[0]; v[1] = m.psm0[1] + scale * v[1]; v[2] = m.psm0[2] + scale * v[2];
       mat4FromPose(p, v, qt);
 
       // Jaw: gripper ratio, rate-limited.

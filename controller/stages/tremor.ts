@@ -1,5 +1,7 @@
 // Stage 3 — tremor compensation on the latched operator pose (position per axis, orientation on its rotation
-// vector). It runs whatever the teleoperation state, so the filter's memory is always warm.
+// vector). It runs whatever the teleoperation state, so the filter's memory is always warm. A requested filter
+// change (`requestTremorFilter`) replaces the filter, started at rest at the current input, and asks teleop to
+// re-capture its offsets so the instrument does not jump.
 import { map, type OperatorFunction } from 'rxjs';
 import type { TickFrame } from '../frame.ts';
 import { createPoseTremorFilter, type TremorFilterConfig } from '../filters/tremor-filter.ts';
@@ -15,6 +17,13 @@ export function tremorCompensation(configs: readonly TremorFilterConfig[], fs: n
     }
     for (let i = 0; i < robots.length; i++) {
       const rf = robots[i];
+      if (rf.requestTremorFilter !== null) {
+        // Allocates, but only on the tick a change was asked for.
+        filters[i] = createPoseTremorFilter(rf.requestTremorFilter, fs);
+        filters[i].reset(rf.input.p, rf.input.q);
+        rf.requestTremorFilter = null;
+        rf.recapture = true;
+      }
       filters[i].step(rf.input.p, rf.input.q, rf.filteredP, rf.filteredQ);
     }
     return frame;

@@ -4,6 +4,7 @@ import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { DhChain } from '../../controller/kinematics/dh-chain.ts';
 import type { SimRobot } from '../../sim/robot.ts';
+import type { EventLog } from '../../controller/events.ts';
 import { TELEOP_ENABLED } from '../../controller/frame.ts';
 import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
 import { tremorAttenuationDb, voluntaryLagMs } from './tremor-metrics.ts';
@@ -25,6 +26,23 @@ interface RobotRecord {
   hasLast: boolean;
   maxForce: number;
   trackMaxRad: number;
+  /** Per target: 1 once the tool tip has been inside it. */
+  readonly entered: Uint8Array;
+  reached: number;
+}
+
+/** A target region: a sphere in the world frame. */
+export interface TargetRegion {
+  readonly id: string;
+  readonly position: readonly [number, number, number];
+  readonly radius: number;
+}
+
+export interface RunMetricsOptions {
+  /** Target regions; `<robot>.targets_reached` counts those the tool tip entered. */
+  readonly targets?: readonly TargetRegion[];
+  /** Where `target_reached` events go (the first entry of each robot into each target). */
+  readonly log?: EventLog;
 }
 
 export class RunMetrics {
@@ -34,15 +52,21 @@ export class RunMetrics {
   private readonly m1 = mat4();
   private readonly m2 = mat4();
   private readonly m3 = mat4();
+  private readonly targets: readonly TargetRegion[];
+  private readonly log: EventLog | undefined;
+  private tick = 0;
 
-  constructor(robots: readonly SimRobot[], chains: readonly (DhChain | undefined)[], ticks: number, dt: number) {
+  constructor(robots: readonly SimRobot[], chains: readonly (DhChain | undefined)[], ticks: number, dt: number, options: RunMetricsOptions = {}) {
     this.dt = dt;
+    this.targets = options.targets ?? [];
+    this.log = options.log;
     this.records = robots.map((robot, i) => ({
       robot,
       chain: chains[i],
       handIn: [0, 1, 2].map(() => new Float64Array(ticks)),
       filtered: [0, 1, 2].map(() => new Float64Array(ticks)),
       tipSq: 0, tipCount: 0, rcmMax: 0, path: 0, lastTip: new Float64Array(3), hasLast: false, maxForce: 0, trackMaxRad: 0,
+      entered: new Uint8Array(this.targets.length), reached: 0,
     }));
   }
 
@@ -51,6 +75,7 @@ export class RunMetrics {
     return map((frame) => {
       const k = this.n;
       const cap = this.records.length > 0 ? this.records[0].handIn[0].length : 0;
+      this.tick = frame.tick;
       for (let i = 0; i < this.records.length; i++) {
         const rec = this.records[i];
         const rf = frame.robots[i];
@@ -83,6 +108,17 @@ export class RunMetrics {
     if (rec.hasLast) rec.path += Math.hypot(tip[3] - rec.lastTip[0], tip[7] - rec.lastTip[1], tip[11] - rec.lastTip[2]);
     rec.lastTip[0] = tip[3]; rec.lastTip[1] = tip[7]; rec.lastTip[2] = tip[11];
     rec.hasLast = true;
+    const targets = this.targets;
+    for (let k = 0; k < targets.length; k++) {
+      if (rec.entered[k] === 1) continue;
+      const c = targets[k].position, r = targets[k].radius;
+      const ex = tip[3] - c[0], ey = tip[7] - c[1], ez = tip[11] - c[2];
+      if (ex * ex + ey * ey + ez * ez <= r * r) {
+        rec.entered[k] = 1;
+        rec.reached++;
+        this.log?.emit(this.tick, robot.id, 'target_reached', `tool tip entered target '${targets[k].id}' (${rec.reached} of ${targets.length})`, rec.reached);
+      }
+    }
     // Distance of the RCM point from the shaft axis (a line along z of the shaft link, from the bodies).
     const s = robot.linkPose(spec.shaftLink, this.m2);
     const rx = robot.base[3] - s[3], ry = robot.base[7] - s[7], rz = robot.base[11] - s[11];
@@ -113,6 +149,7 @@ export class RunMetrics {
       out[`${id}.tracking_error_max_deg`] = round((rec.trackMaxRad * 180) / Math.PI, 4);
       out[`${id}.tremor_attenuation_db`] = round(tremorAttenuationDb(hand, filt, this.dt, TREMOR_BAND_HZ), 3);
       out[`${id}.filter_lag_ms`] = round(voluntaryLagMs(hand, filt, this.dt, VOLUNTARY_CUTOFF_HZ), 3);
+      out[`${id}.targets_reached`] = rec.reached;
     }
     return out;
   }

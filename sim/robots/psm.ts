@@ -48,12 +48,39 @@ function link(i: number, name: string, mass: number, com: [number, number, numbe
   return { name, parent: i - 1, origin: rows4(dhHomeOrigin(PSM_DH[i])), axis: [0, 0, 1], drive: { joint: i, gain: 1 }, mass, com, inertia, shapes };
 }
 
+/**
+ * Jaw finger geometry (m, in the finger's link frame = frame 6 at the jaw pivot): 10 mm long along +y6 (the
+ * approach direction), 3 mm wide along z6, 1.6 mm thick along x6; the inner faces meet at x6 = 0 when the jaw
+ * reads 0. A finger turns by ±q/2 about z6; with q > 0 each moves to its own side (finger a, +q/2, sits on −x6).
+ */
+export const PSM_FINGER = { length: 0.01, halfWidth: 0.0015, halfThickness: 0.0008 } as const;
+
+/**
+ * The gripping surface of a finger: two rows of spheres along its length (radius = half the thickness, rows at
+ * z6 = ±0.7 mm so the spheres fill the 3 mm width), 1 mm apart — the Large Needle Driver's jaws are serrated.
+ * Why spheres and not a box: at this scale (mm features) Rapier 0.21's polyhedral contact manifolds (box–box,
+ * box–cylinder, capsule–capsule) lose or misplace their contact points — a box finger closes through a peg
+ * with almost no force — while sphere contacts against any convex shape are exact (checked to 1 µm). Two rows
+ * give each finger two contacts across the grip, so a held peg cannot swing about the squeeze axis; the 1 mm
+ * pitch leaves 0.18 mm deep grooves between the spheres, smooth enough for the peg to slide along when it must.
+ */
+function fingerShapes(side: 1 | -1): LinkSpec['shapes'] {
+  const r = PSM_FINGER.halfThickness, x = -side * r, zRow = PSM_FINGER.halfWidth - r;
+  const shapes: { kind: 'sphere'; radius: number; center: [number, number, number] }[] = [];
+  for (let y = 0.0015; y <= PSM_FINGER.length - r + 1e-9; y += 0.001) {
+    for (const z of [-zRow, zRow]) shapes.push({ kind: 'sphere', radius: r, center: [x, y, z] });
+  }
+  return shapes;
+}
+
 function finger(name: string, side: 1 | -1): LinkSpec {
-  // Fingers close along +y6, the tip's approach direction; they open in the x6–y6 plane about z6.
+  // Fingers close along x6 and point along +y6, the tip's approach direction; they open in the x6–y6 plane
+  // about z6. Finger a (side 1) follows +q/2, so it sits on −x6 to open away from finger b (the fingers used to
+  // sit the other way round and crossed each other as the jaw opened).
   return {
     name, parent: 5, origin: IDENTITY_ROWS, axis: [0, 0, 1], drive: { joint: 6, gain: side * 0.5 },
-    mass: PSM_MASSES.finger, com: [side * 0.0008, 0.005, 0], inertia: [1e-8, 1e-8, 1e-8],
-    shapes: [{ kind: 'box', halfExtents: [0.0008, 0.005, 0.0015], center: [side * 0.0008, 0.005, 0] }],
+    mass: PSM_MASSES.finger, com: [-side * PSM_FINGER.halfThickness, PSM_FINGER.length / 2, 0], inertia: [1e-8, 1e-8, 1e-8],
+    shapes: fingerShapes(side),
   };
 }
 
