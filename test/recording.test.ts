@@ -2,7 +2,7 @@
 // its recording; a changed input is caught at the tick it changed; the recorded tool tip is the forward
 // kinematics of the recorded joints; a killed run leaves a readable file; Foxglove-style indexed reading works.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +144,18 @@ describe('record → replay --verify', () => {
     const { verify } = await replayRecording(path, { verify: true });
     expect(verify?.ok).toBe(true);
     expect(verify?.message).toMatch(/cut short/);
+  });
+
+  it('replays without the hand file the scenario read (the recording holds every sample)', async () => {
+    const sub = mkdtempSync(join(dir, 'hand-'));
+    copyFileSync('scenarios/recorded-hand.yaml', join(sub, 'recorded-hand.yaml'));
+    copyFileSync('scenarios/recorded-hand.csv', join(sub, 'recorded-hand.csv'));
+    const path = join(sub, 'r.mcap');
+    const original = await record(join(sub, 'recorded-hand.yaml'), path);
+    rmSync(join(sub, 'recorded-hand.csv'));
+    const { result, verify } = await replayRecording(path, { verify: true });
+    expect(verify?.ok).toBe(true);
+    expect(result.final_state_hash).toBe(original.final_state_hash);
   });
 
   it('an unreadable or foreign file gets exit 2 and a clear message', async () => {

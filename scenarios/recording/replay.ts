@@ -1,7 +1,10 @@
 // `steadysim replay`: runs a recording's scenario again with the recorded operator input, and with
 // `verify` compares it with the recording: every joint-state sample (bit for bit) and every hash checkpoint.
 // The report names the first tick that differs and what differs there, by how much.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { map } from 'rxjs';
+import { isMap, parseDocument } from 'yaml';
 import type { Stage } from '../../controller/loop.ts';
 import type { InputSource } from '../../controller/input-source.ts';
 import { parseScenario } from '../loader.ts';
@@ -47,7 +50,7 @@ export interface ReplayOutcome {
 export async function replayRecording(path: string, opts: ReplayOptions = {}): Promise<ReplayOutcome> {
   const rec = readRecording(path);
   const meta = rec.meta;
-  const scenario = parseScenario(meta.scenario, meta.scenario_file || path);
+  const scenario = parseScenario(withoutMissingInputFiles(meta.scenario, meta.scenario_file || path), meta.scenario_file || path);
   const inputs = new Map<string, InputSource>();
   for (const r of scenario.robots) inputs.set(r.id, new RecordedSource(rec.inputs(r.id)));
   const checker = opts.verify ? new Checker(rec) : undefined;
@@ -67,6 +70,27 @@ export async function replayRecording(path: string, opts: ReplayOptions = {}): P
   return { recording: rec, result, verify: checker?.report(result, Number(meta.dt)) };
 }
 
+/**
+ * The recording holds every input sample, so a hand file the scenario read (`input.<robot>.file`) is not
+ * needed to replay it: where that file is gone, a one-point script stands in (it is never sampled).
+ */
+function withoutMissingInputFiles(text: string, scenarioFile: string): string {
+  const doc = parseDocument(text);
+  const input = doc.get('input', true);
+  if (!isMap(input)) return text;
+  let changed = false;
+  for (const item of input.items) {
+    const block = item.value;
+    if (!isMap(block)) continue;
+    const file = block.get('file');
+    if (typeof file !== 'string' || existsSync(resolve(dirname(scenarioFile), file))) continue;
+    block.delete('file');
+    block.set('script', doc.createNode([{ t: 0, p: [0, 0, 0] }]));
+    changed = true;
+  }
+  return changed ? doc.toString() : text;
+}
+
 class Checker {
   private readonly rec: Recording;
   private readonly robots: string[];
@@ -82,7 +106,8 @@ class Checker {
 
   constructor(rec: Recording) {
     this.rec = rec;
-    const scenario = parseScenario(rec.meta.scenario, rec.meta.scenario_file || '<recording>');
+    const file = rec.meta.scenario_file || '<recording>';
+    const scenario = parseScenario(withoutMissingInputFiles(rec.meta.scenario, file), file);
     this.robots = scenario.robots.map((r) => r.id);
     this.samples = new Map();
     this.robots.forEach((id, robot) => {
