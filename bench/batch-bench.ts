@@ -17,6 +17,8 @@ export interface BatchRow {
   speedup: number;
   /** Every run passed in every trial. */
   all_passed: boolean;
+  /** Library files left out because they do not validate. */
+  invalid_files: string[];
   /** The machine's 1-minute load average before and after: above ~0 the two workers share the cores with others. */
   load_before: number;
   load_after: number;
@@ -26,10 +28,11 @@ const TRIALS = 2;
 
 export async function batchBench(): Promise<BatchRow> {
   const lib = fileURLToPath(new URL('../scenarios/', import.meta.url));
-  const { files } = await collectScenarioFiles(['*.yaml'], lib);
+  // The QA library: live-*.yaml are scenes for the live server (ten minutes and more headless), not QA runs.
+  const { files } = await collectScenarioFiles(['*.yaml', '!live-*.yaml'], lib);
   const plan = planBatch(files.map((f) => lib + f));
-  const bad = plan.files.filter((f) => f.invalid !== undefined);
-  if (bad.length) throw new Error(`batch bench: invalid library files:\n${bad.map((f) => f.invalid).join('\n')}`);
+  // A file that does not validate (work in progress in the library) is left out and named, not fatal.
+  const invalid = plan.files.filter((f) => f.invalid !== undefined).map((f) => f.file);
   const loadBefore = loadavg()[0];
   let allPassed = true;
   const time = async (workers: number): Promise<number> => {
@@ -46,7 +49,7 @@ export async function batchBench(): Promise<BatchRow> {
   }
   const w1 = Math.min(...one), w2 = Math.min(...two);
   return {
-    scenarios: 'scenarios/*.yaml',
+    scenarios: 'scenarios/*.yaml except live-*.yaml',
     runs: plan.runs.length,
     simulated_s: plan.runs.reduce((t, r) => t + r.scenario.duration, 0),
     trials: TRIALS,
@@ -55,6 +58,7 @@ export async function batchBench(): Promise<BatchRow> {
     workers_2_s: round(w2, 2),
     speedup: round(w1 / w2, 2),
     all_passed: allPassed,
+    invalid_files: invalid,
     load_before: round(loadBefore, 2),
     load_after: round(loadavg()[0], 2),
   };

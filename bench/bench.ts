@@ -133,4 +133,5 @@ if (json) {
   console.log(`\nBatch: the library (${batch.scenarios}, ${batch.runs} runs, ${batch.simulated_s} s simulated) on worker threads, wall time incl. start-up, best of ${batch.trials}`);
   console.table([{ workers_1_s: batch.workers_1_s, workers_2_s: batch.workers_2_s, speedup: batch.speedup, cpus: batch.cpus, load_1m: `${batch.load_before} → ${batch.load_after}`, all_passed: batch.all_passed }]);
   console.log(`target: speedup ≥ 1.7 on 2 cores → ${batch.speedup >= 1.7 ? 'met' : 'NOT met'}${batch.cpus < 2 ? ' (fewer than 2 CPUs here)' : ''}`);
+  if (batch.invalid_files.length) console.log(`left out (invalid): ${batch.invalid_files.join(', ')}`);
 }

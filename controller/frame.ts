@@ -53,6 +53,8 @@ export interface RobotFrame {
   readonly qHold: Float64Array;
   /** Operator/run requests, set by the event timeline or a live client, consumed by the stages. */
   requestEnable: boolean;
+  /** Stop following (the operator left the console): teleop drops to DISABLED, the arm holds; not a fault. */
+  requestDisable: boolean;
   requestReset: boolean;
   estop: boolean;
   /**
@@ -95,6 +97,7 @@ export function createTickFrame(dt: number, robots: readonly RobotHardware[]): T
       safe: false,
       qHold: Float64Array.from(hw.position),
       requestEnable: false,
+      requestDisable: false,
       requestReset: false,
       estop: false,
       requestScale: Number.NaN,

@@ -24,6 +24,8 @@ export type Stage = OperatorFunction<TickFrame, TickFrame>;
 /** Per robot, in the order of the frame's robots. */
 export interface RobotLoopConfig {
   readonly source?: InputSource;
+  /** Whether the 30 ms input watchdog guards this robot (default true; false for an arm nobody teleoperates). */
+  readonly watchdog?: boolean;
   readonly tremor: TremorFilterConfig;
   readonly teleop: TeleopConfig;
   readonly chain?: DhChain;
@@ -53,7 +55,7 @@ export function controlLoop(c: LoopConfig): Stage {
   const stages: Stage[] = [
     ...(c.timeline ? [c.timeline] : []),
     latchInput(r.map((x) => x.source), c.log),
-    supervisor(c.log),
+    supervisor(c.log, r.map((x) => x.watchdog ?? true)),
     tremorCompensation(r.map((x) => x.tremor), c.fs),
     teleoperation(r.map((x) => x.teleop), r.map((x) => x.chain), c.log),
     inverseKinematics(r.map((x) => x.chain), c.log),

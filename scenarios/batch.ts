@@ -5,11 +5,11 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { escapePath, glob, isDynamicPattern } from 'tinyglobby';
 import { parse as parseYaml } from 'yaml';
 import Table from 'cli-table3';
 import cliProgress from 'cli-progress';
-import { loadScenarioVariants } from './loader.ts';
+import { loadScenarioVariants, ScenarioError, type LoadedScenario } from './loader.ts';
 import type { Assertion, RunOptions, RunResult } from './runner.ts';
 import type { Scenario } from './schema.ts';
 import type { WorkerReply, WorkerRequest } from './batch-worker.ts';
@@ -31,12 +31,21 @@ export interface CollectedFiles {
 
 /**
  * Scenario files from files, folders (every *.yaml / *.yml inside, recursively) and globs (tinyglobby syntax;
- * only *.yaml / *.yml matches count). A path that names a file is taken whatever its extension.
+ * only *.yaml / *.yml matches count). A path that names a file is taken whatever its extension. A pattern that
+ * starts with `!` leaves out what it matches (a file, a folder or a glob), e.g. `'!scenarios/live-*.yaml'`.
  */
 export async function collectScenarioFiles(patterns: readonly string[], cwd = process.cwd()): Promise<CollectedFiles> {
   const found = new Map<string, string>(); // absolute path → shown path
   const unmatched: string[] = [];
-  for (const pattern of patterns) {
+  const excluded = new Set<string>();
+  for (const pattern of patterns.filter((p) => p.startsWith('!'))) {
+    const p = pattern.slice(1);
+    const st = statOrUndefined(resolve(cwd, p));
+    const hits = st?.isFile() ? [resolve(cwd, p)]
+      : await glob(st?.isDirectory() ? `${escapePath(p)}/**` : p, { cwd, absolute: true, onlyFiles: true, expandDirectories: false, dot: true });
+    for (const h of hits) excluded.add(resolve(h));
+  }
+  for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
     const abs = resolve(cwd, pattern);
     const st = statOrUndefined(abs);
     let hits: string[];
@@ -44,11 +53,9 @@ export async function collectScenarioFiles(patterns: readonly string[], cwd = pr
     else if (st?.isDirectory()) hits = await glob('**/*.{yaml,yml}', { cwd: abs, absolute: true, onlyFiles: true, caseSensitiveMatch: false, ignore: ['**/node_modules/**'] });
     else if (isDynamicPattern(pattern)) hits = (await glob(pattern, { cwd, absolute: true, onlyFiles: true, expandDirectories: false })).filter((f) => SCENARIO_FILE.test(f));
     else hits = [];
+    hits = hits.map((h) => resolve(h)).filter((h) => !excluded.has(h));
     if (hits.length === 0) unmatched.push(pattern);
-    for (const h of hits) {
-      const a = resolve(h);
-      if (!found.has(a)) found.set(a, shownPath(a, cwd));
-    }
+    for (const a of hits) if (!found.has(a)) found.set(a, shownPath(a, cwd));
   }
   const files = [...found.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { files, unmatched };
@@ -104,11 +111,13 @@ export function planBatch(files: readonly string[]): BatchPlan {
   const dirs = new Set<string>();
   const runs: PlannedRun[] = [];
   const planned = files.map((file): PlannedFile => {
-    let variants;
+    let variants: LoadedScenario[];
     try {
       variants = loadScenarioVariants(file);
     } catch (e) {
-      return { file, suite: suiteName(file), runs: [], invalid: e instanceof Error ? e.message : String(e) };
+      // A ScenarioError names the file, line and field; anything else gets the file name in front.
+      const invalid = e instanceof ScenarioError ? e.message : `${file}: ${e instanceof Error ? e.message : String(e)}`;
+      return { file, suite: suiteName(file), runs: [], invalid };
     }
     const fileRuns = variants.map((v, variant): PlannedRun => {
       const name = unique(v.scenario.name, (n) => !names.has(n));
@@ -142,7 +151,7 @@ function unique(base: string, free: (candidate: string) => boolean): string {
 
 /** A folder name that is safe on Linux, macOS and Windows: letters, digits and `._=+-`, nothing hidden or reserved. */
 export function safeName(name: string): string {
-  let s = name.normalize('NFKD').replace(/[^A-Za-z0-9._=+-]+/g, '_').replace(/^[.]+/, '_').replace(/[. ]+$/, '');
+  let s = name.normalize('NFKD').replace(/[^A-Za-z0-9._=+-]+/g, '_').replace(/^[._]+/, '').replace(/[._]+$/, '');
   if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s)) s = `_${s}`;
   return s.slice(0, 120) || 'run';
 }
@@ -247,6 +256,10 @@ export async function batchCommand(patterns: readonly string[], o: BatchOptions)
   const { files, unmatched } = await collectScenarioFiles(patterns);
   if (unmatched.length > 0) {
     for (const p of unmatched) process.stderr.write(`no scenario files match '${p}'\n`);
+    return EXIT_INVALID;
+  }
+  if (files.length === 0) {
+    process.stderr.write('no scenario files to run (every pattern leaves files out)\n');
     return EXIT_INVALID;
   }
   const plan = planBatch(files);

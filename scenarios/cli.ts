@@ -8,6 +8,7 @@ import { runScenario, type RunResult } from './runner.ts';
 import { replayRecording, type ReplayOutcome } from './recording/replay.ts';
 import { RecordingError } from './recording/reader.ts';
 import { batchCommand, type BatchOptions } from './batch.ts';
+import type { ServeCliOptions } from '../ui/server/serve-command.ts';
 
 export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('batch')
     .description('run many scenarios (files, folders, globs; every matrix variant) on worker threads; exit 0 when all pass, 1 when a run fails, 2 when a file is invalid or a pattern matches nothing')
-    .argument('<patterns...>', 'scenario files, folders (every *.yaml / *.yml inside) or globs')
+    .argument('<patterns...>', 'scenario files, folders (every *.yaml / *.yml inside) or globs; !pattern leaves files out')
     .option('-w, --workers <n>', 'worker threads (default: min(available CPUs, runs))', (v: string) => {
       const n = seedArg(v);
       if (n < 1) throw new InvalidArgumentError('expected a positive integer');
@@ -70,6 +71,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-q, --quiet', 'no progress')
     .action(async (patterns: string[], o: BatchOptions) => {
       code = await batchCommand(patterns, o);
+    });
+
+  program
+    .command('serve')
+    .description('run the live simulator: the page over HTTP and the WebSocket protocol at /ws (ui/PROTOCOL.md), on the realtime clock, until Ctrl-C')
+    .option('-p, --port <n>', 'TCP port (default: env PORT, else 8080; 0 picks a free one)', portArg)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; beyond loopback, viewers need the token too)')
+    .option('--scenario <file>', 'the scene (default scenarios/live-default.yaml)')
+    .option('-r, --record <file>', 'record the session from its start to an MCAP file (`steadysim replay --verify` re-runs it)')
+    .option('--record-dir <dir>', 'where the start_recording command writes (default out/recordings)')
+    .option('--record-rate <hz>', 'joint states, commands and frames in recordings at this rate (default 100; inputs, events and hashes always complete)', positiveNumber)
+    .option('--no-build', 'do not build the page (ui/app → ui/dist) when it is missing or stale')
+    .option('-q, --quiet', 'no server log on stderr')
+    .action(async (o: ServeCliOptions) => {
+      // The server lives in ui/ (it may import everything); loaded only when serving.
+      const { serveCommand } = await import('../ui/server/serve-command.ts');
+      code = await serveCommand(o);
     });
 
   try {
@@ -87,6 +105,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 interface RunCliOptions { out?: string; seed?: number; json?: boolean; quiet?: boolean; record?: string; recordRate?: number }
 interface ReplayCliOptions { out?: string; json?: boolean; quiet?: boolean; record?: string; verify?: boolean }
+
+function portArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0 … 65535)');
+  return n;
+}
 
 function positiveNumber(v: string): number {
   const n = Number(v);

@@ -6,6 +6,7 @@ import { RunRecorder, type RecordOptions } from './recording/recorder.ts';
 import { loadRapier } from '../sim/rapier.ts';
 import { SimWorld } from '../sim/world.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
+import { ECM_SPEC } from '../sim/robots/ecm.ts';
 import type { RobotSpec } from '../sim/robot-spec.ts';
 import { quatConj, quatRotateVec } from '../sim/math/quat.ts';
 import { mat4 } from '../sim/math/mat4.ts';
@@ -14,6 +15,8 @@ import { createTickFrame, type TickFrame } from '../controller/frame.ts';
 import { controlLoop, type RobotLoopConfig, type Stage } from '../controller/loop.ts';
 import { virtualClock } from '../controller/clock.ts';
 import { createPsmKinematics } from '../controller/kinematics/psm-kinematics.ts';
+import { createEcmKinematics } from '../controller/kinematics/ecm-kinematics.ts';
+import type { DhChain } from '../controller/kinematics/dh-chain.ts';
 import { GravityCompensation } from '../controller/kinematics/gravity.ts';
 import { DEFAULT_TELEOP } from '../controller/stages/teleop.ts';
 import { controllerFor, type Scenario, type ScenarioExpectation } from './schema.ts';
@@ -26,7 +29,9 @@ import { round } from './round.ts';
 
 export { METRIC_NAMES } from './schema.ts';
 
-const ROBOT_SPECS: Record<string, RobotSpec> = { psm: PSM_SPEC };
+export const ROBOT_SPECS: Record<string, RobotSpec> = { psm: PSM_SPEC, ecm: ECM_SPEC };
+/** A new kinematic chain per robot type (each use gets its own: chains hold scratch). */
+const KINEMATICS: Record<string, () => DhChain> = { psm: createPsmKinematics, ecm: createEcmKinematics };
 const GRAVITY: [number, number, number] = [0, 0, -9.81];
 
 export interface Assertion {
@@ -127,16 +132,18 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
         source: wrapSource(r.id, opts.inputOverride?.get(r.id) ?? (hand && withInputFaults(hand, s.events, r.id, dt, seed))),
         tremor: c.tremor_filter,
         teleop: { ...DEFAULT_TELEOP, scale: c.scale, requireAlignment: c.align },
-        chain: createPsmKinematics(),
+        // The ECM holds its joints: nobody teleoperates it, so no watchdog guards its (absent) input.
+        watchdog: r.type !== 'ecm',
+        chain: KINEMATICS[r.type](),
         // Its own chain instance: the gravity model must not share frame scratch with the IK.
-        gravity: new GravityCompensation(spec, createPsmKinematics(), [gBase[0], gBase[1], gBase[2]]),
+        gravity: new GravityCompensation(spec, KINEMATICS[r.type](), [gBase[0], gBase[1], gBase[2]]),
         jointControl: { mode: c.joint_control, gravityCompensation: c.gravity_compensation },
         monitor: { maxTipForce: c.max_tip_force_n ?? Infinity },
       });
     }
     const log = new EventLog(dt);
     const frame = createTickFrame(dt, world.robots);
-    const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt, { targets: s.targets, log });
+    const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt, { targets: s.targets, log, objects: world.objects });
     const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
     const hashes: { tick: number; hash: string }[] = [];
     const controllerState = new Float64Array(frame.robots.reduce((n, rf) => n + controllerStateSize(rf.qCommand.length), 0));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../controller/events.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
+import { ECM_SPEC } from '../sim/robots/ecm.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const vec3 = z.tuple([finite, finite, finite]);
@@ -18,8 +19,14 @@ export const METRIC_NAMES = [
   'tracking_error_max_deg', 'tremor_attenuation_db', 'filter_lag_ms', 'targets_reached',
 ] as const;
 
+/** Metrics every scene object has, as `<object>.<metric>`: where its centre ended, its highest, its lift. */
+export const OBJECT_METRIC_NAMES = ['final_x_mm', 'final_y_mm', 'final_z_mm', 'max_z_mm', 'max_lift_mm'] as const;
+
 /** Joint names per robot type, for `motor_fault` and `sensor_noise` (checked here, so errors carry a line). */
-export const ROBOT_JOINTS: Readonly<Record<'psm', readonly string[]>> = { psm: PSM_SPEC.joints.map((j) => j.name) };
+export const ROBOT_JOINTS: Readonly<Record<'psm' | 'ecm', readonly string[]>> = {
+  psm: PSM_SPEC.joints.map((j) => j.name),
+  ecm: ECM_SPEC.joints.map((j) => j.name),
+};
 
 export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
@@ -38,7 +45,8 @@ export const tremorFilterSchema = z.discriminatedUnion('type', [
 
 const robotSchema = z.object({
   id: robotId,
-  type: z.literal('psm'),
+  /** psm: a patient-side manipulator (teleoperated); ecm: the endoscope camera manipulator (holds its joints). */
+  type: z.enum(['psm', 'ecm']),
   /** The remote centre of motion in the world, m. */
   rcm: vec3,
   /** Orientation of the RCM frame in the world; the default points the shaft straight down. */
@@ -59,7 +67,7 @@ export const objectSchema = z.discriminatedUnion('shape', [
   z.object({ shape: z.literal('box'), size: z.tuple([finite.positive(), finite.positive(), finite.positive()]), ...objectBase }).strict(),
   z.object({ shape: z.literal('sphere'), radius: finite.positive(), ...objectBase }).strict(),
   z.object({ shape: z.literal('cylinder'), radius: finite.positive(), height: finite.positive(), ...objectBase }).strict(),
-  /** A small graspable peg: a cylinder with rounded edges along its z (default mass 3 g); see sim/environment.ts. */
+  /** A small graspable peg: a flat-ended cylinder along its z, default mass 3 g and friction 1.0 (sim/environment.ts). */
   z.object({ shape: z.literal('peg'), radius: finite.positive().max(0.02), height: finite.positive().max(0.1), ...objectBase }).strict(),
 ]);
 
@@ -126,6 +134,8 @@ export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ t: finite.nonnegative(), kind: z.literal('estop') }).strict(),
   z.object({ t: finite.nonnegative(), kind: z.literal('reset') }).strict(),
   z.object({ t: finite.nonnegative(), kind: z.literal('enable'), robot: robotId }).strict(),
+  /** Teleoperation stops (the operator left the console): the arm holds; `enable` follows again. */
+  z.object({ t: finite.nonnegative(), kind: z.literal('disable'), robot: robotId }).strict(),
   z.object({ t: finite.nonnegative(), kind: z.literal('nan_input'), robot: robotId }).strict(),
   z.object({
     t: finite.nonnegative(), kind: z.literal('motor_fault'), robot: robotId, joint: z.string(),
@@ -212,9 +222,18 @@ export const scenarioSchema = z.object({
     ids.add(r.id);
   });
   const known = (id: string) => ids.has(id);
+  const objectIds = new Set<string>();
+  s.objects.forEach((o, i) => {
+    if (objectIds.has(o.id) || ids.has(o.id)) ctx.addIssue({ code: 'custom', path: ['objects', i, 'id'], message: `id '${o.id}' is used twice (robots and objects share metric names)` });
+    objectIds.add(o.id);
+  });
   for (const key of Object.keys(s.controller)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['controller', key], message: `no robot '${key}' in robots` });
   for (const key of Object.keys(s.input)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['input', key], message: `no robot '${key}' in robots` });
   const robotType = new Map(s.robots.map((r) => [r.id, r.type]));
+  // The ECM is not teleoperated (yet): it holds its joints, so it takes no operator input and no teleop events.
+  for (const key of Object.keys(s.input)) {
+    if (robotType.get(key) === 'ecm') ctx.addIssue({ code: 'custom', path: ['input', key], message: `robot '${key}' is an ECM: it takes no operator input (it holds its joints)` });
+  }
   s.robots.forEach((r, i) => {
     const n = ROBOT_JOINTS[r.type].length;
     if (r.joints && r.joints.length !== n) {
@@ -229,6 +248,8 @@ export const scenarioSchema = z.object({
   s.events.forEach((e, i) => {
     if ('robot' in e && !known(e.robot)) {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `no robot '${e.robot}' in robots` });
+    } else if ('robot' in e && TELEOP_EVENTS.has(e.kind) && robotType.get(e.robot) === 'ecm') {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an ECM: it is not teleoperated, so ${e.kind} does not apply` });
     } else if ('robot' in e && INPUT_EVENTS.has(e.kind) && !(e.robot in s.input)) {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `${e.kind} acts on the operator input, and robot '${e.robot}' has none (add input.${e.robot})` });
     }
@@ -242,10 +263,11 @@ export const scenarioSchema = z.object({
     if ('robot' in e && e.robot !== undefined && !known(e.robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'robot'], message: `no robot '${e.robot}' in robots` });
     if ('final_tip' in e && !known(e.final_tip)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'final_tip'], message: `no robot '${e.final_tip}' in robots` });
     if ('metric' in e) {
-      const [robot, metric] = e.metric.split('.');
-      if (!known(robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot '${robot}' in robots` });
-      else if (!(METRIC_NAMES as readonly string[]).includes(metric)) {
-        ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `unknown metric '${metric}'; expected one of ${METRIC_NAMES.join(', ')}` });
+      const [owner, metric] = e.metric.split('.');
+      const names: readonly string[] | undefined = known(owner) ? METRIC_NAMES : objectIds.has(owner) ? OBJECT_METRIC_NAMES : undefined;
+      if (!names) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot or object '${owner}' in robots or objects` });
+      else if (!names.includes(metric)) {
+        ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `unknown metric '${metric}'; expected one of ${names.join(', ')}` });
       }
     }
   });
@@ -260,6 +282,9 @@ export type ScenarioExpectation = Scenario['expect'][number];
 export type ScenarioObject = Scenario['objects'][number];
 export type ScenarioTarget = Scenario['targets'][number];
 export type ScenarioTremor = z.output<typeof tremorSchema>;
+
+/** Events that act on teleoperation: not for an ECM. */
+const TELEOP_EVENTS: ReadonlySet<string> = new Set(['enable', 'disable', 'set']);
 
 /** Events that change what the operator's device delivers: they need an `input` for their robot. */
 const INPUT_EVENTS: ReadonlySet<string> = new Set(['input_dropout', 'clutch', 'nan_input', 'input_latency', 'packet_loss']);

@@ -35,7 +35,8 @@ export function scenarioTimeline(s: Scenario, world: SimWorld, hands: ReadonlyMa
   const index = new Map(s.robots.map((r, i) => [r.id, i]));
   const due: Scheduled[] = [];
   s.robots.forEach((r, i) => {
-    if ((s.controller[r.id]?.enabled ?? true)) due.push({ tick: 0, apply: (f) => { f.robots[i].requestEnable = true; } });
+    // An ECM is not teleoperated: it holds its joints, and nothing enables it.
+    if (r.type !== 'ecm' && (s.controller[r.id]?.enabled ?? true)) due.push({ tick: 0, apply: (f) => { f.robots[i].requestEnable = true; } });
   });
   for (const e of s.events) {
     const tick = Math.round(e.t / dt);
@@ -106,6 +107,11 @@ export function scenarioTimeline(s: Scenario, world: SimWorld, hands: ReadonlyMa
       case 'enable': {
         const i = index.get(e.robot)!;
         due.push({ tick, apply: (f) => { f.robots[i].requestEnable = true; } });
+        break;
+      }
+      case 'disable': {
+        const i = index.get(e.robot)!;
+        due.push({ tick, apply: (f) => { f.robots[i].requestDisable = true; } });
         break;
       }
       case 'motor_fault': {

@@ -8,7 +8,7 @@ export type ObjectShape =
   | { readonly shape: 'box'; readonly size: Vec3 }
   | { readonly shape: 'sphere'; readonly radius: number }
   | { readonly shape: 'cylinder'; readonly radius: number; readonly height: number }
-  /** A small graspable peg: a cylinder along its z with rounded edges (see `pegCollider`). */
+  /** A small graspable peg: a flat-ended cylinder along its z, a few grams (see `buildPeg`). */
   | { readonly shape: 'peg'; readonly radius: number; readonly height: number };
 
 export type ObjectSpec = ObjectShape & {
@@ -59,33 +59,30 @@ export function buildObject(R: Rapier, world: World, spec: ObjectSpec): SimObjec
 /** Rotates Rapier's cylinder axis (local y) onto z. */
 const Y_TO_Z = { x: Math.SQRT1_2, y: 0, z: 0, w: Math.SQRT1_2 };
 
-/** Default mass of a peg, kg: a few grams, a steel pin of a few millimetres. */
+/** Default mass of a peg, kg: a few grams (a 4 × 20 mm steel pin weighs 2 g). */
 export const PEG_DEFAULT_MASS = 0.003;
-/** Default friction of a peg (combined with the instrument's 0.8 by Rapier's average rule: 0.9). */
+/** Default friction of a peg: combined with the instrument's 0.8 by Rapier's average rule, 0.9. */
 export const PEG_DEFAULT_FRICTION = 1.0;
-/** The peg's head, as fractions of the shaft radius and of the total height. */
-export const PEG_HEAD = { radius: 1.5, height: 0.15 } as const;
 
 /**
- * A peg as on a peg board: a cylindrical shaft of `radius` with a wider head on top (1.5 × the radius,
- * 15 % of the height), `height` overall, standing on its flat foot; the body's origin is the centre of the
- * overall height. Flat-ended cylinders rather than rounded ones: Rapier's contacts of a sphere (the jaw
- * fingers) against a cylinder are exact, against a rounded cylinder 0.1–0.2 mm off at this size.
- * The mass (default 3 g) is spread evenly over both parts, so Rapier places the centre of mass and computes
- * the inertia of the whole.
+ * A peg: a flat-ended cylinder standing along z, `height` long, to be picked up with the jaws.
+ * - Flat ends, not rounded or capsule ends: it stands on the phantom, and Rapier's contacts of a sphere (the
+ *   jaw fingers, see sim/robots/psm.ts) against a cylinder are exact, against a rounded cylinder 0.1–0.2 mm off.
+ * - No head: with a head the centre of mass moves up, above where a second jaw can take the shaft below the
+ *   first, and a peg held above its centre of mass topples out of the grip (it is an inverted pendulum whose
+ *   only restoring torque is the grip's). A plain cylinder keeps it at mid-height, below both grasps.
+ * - Mass (default 3 g) and inertia are those of a solid cylinder, set explicitly.
  */
 function buildPeg(R: Rapier, world: World, body: RigidBody, spec: ObjectSpec & { readonly shape: 'peg' }): Collider {
   const r = spec.radius, h = spec.height;
-  const hr = PEG_HEAD.radius * r, hh = PEG_HEAD.height * h, sh = h - hh;
-  const volume = Math.PI * (r * r * sh + hr * hr * hh);
-  const density = spec.fixed ? 0 : (spec.mass ?? PEG_DEFAULT_MASS) / volume;
-  const friction = spec.friction ?? PEG_DEFAULT_FRICTION;
-  const part = (radius: number, height: number, zCentre: number) => R.ColliderDesc.cylinder(height / 2, radius)
-    .setRotation(Y_TO_Z).setTranslation(0, 0, zCentre)
-    .setDensity(density).setFriction(friction).setCollisionGroups(ENV_GROUPS);
-  const shaft = world.createCollider(part(r, sh, -h / 2 + sh / 2), body);
-  world.createCollider(part(hr, hh, h / 2 - hh / 2), body);
-  return shaft;
+  const cd = R.ColliderDesc.cylinder(h / 2, r).setRotation(Y_TO_Z)
+    .setFriction(spec.friction ?? PEG_DEFAULT_FRICTION).setCollisionGroups(ENV_GROUPS);
+  if (spec.fixed) return world.createCollider(cd.setDensity(0), body);
+  const m = spec.mass ?? PEG_DEFAULT_MASS;
+  // About its axis m·r²/2, about a diameter m·(3r² + h²)/12 (collider frame: y is the axis, before Y_TO_Z).
+  const axial = (m * r * r) / 2, transverse = (m * (3 * r * r + h * h)) / 12;
+  cd.setMassProperties(m, { x: 0, y: 0, z: 0 }, { x: transverse, y: axial, z: transverse }, { x: 0, y: 0, z: 0, w: 1 });
+  return world.createCollider(cd, body);
 }
 
 /** A default phantom: a fixed slab whose top surface is at `topZ`. */

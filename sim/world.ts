@@ -41,6 +41,12 @@ export class SimWorld {
     this.world = new R.World({ x: g[0], y: g[1], z: g[2] });
     this.world.timestep = this.dt;
     this.world.numSolverIterations = options.solverIterations ?? 3;
+    // The scene is millimetre-sized (jaw fingers, pegs), so Rapier's length-based tolerances are set for
+    // millimetres: with its default (metres) it predicts contacts 20 mm ahead and keeps reusing a pair's contact
+    // points until the bodies have moved centimetres, so jaws closing on a peg pushed against stale points
+    // and passed through it, and two instruments 10 mm apart pushed each other. Runs without contacts keep
+    // their state hashes.
+    this.world.lengthUnit = 0.001;
     this.events = new R.EventQueue(true);
   }
 

@@ -163,6 +163,19 @@ describe('steadysim batch', () => {
     expect(mcap.subarray(0, 8).toString('latin1')).toBe('\x89MCAP0\r\n');
   });
 
+  it('runs every variant of a matrix file, each under its own name', () => {
+    const file = write(join(dir, 'matrix', 'sweep.yaml'), PASSING.replace('name: dropout-short', 'name: sweep').replace('expect:', 'matrix:\n  controller.psm1.scale: [0.1, 0.3]\nexpect:'));
+    const out = join(dir, 'out-matrix');
+    const r = cli('batch', file, '--out', out, '--junit', join(out, 'junit.xml'), '--quiet');
+    expect(r.code).toBe(0);
+    const x = parseJUnit(readFileSync(join(out, 'junit.xml'), 'utf8'));
+    expect(x.suites.map((s) => x.attr(s, 'name'))).toEqual(['sweep']);
+    const classnames = [...new Set(x.cases.map((c) => x.attr(c, 'classname')))];
+    expect(classnames).toHaveLength(2);
+    expect(x.cases).toHaveLength(2 * 3);
+    for (const c of classnames) expect(existsSync(join(out, safeName(c ?? ''), 'result.json'))).toBe(true);
+  });
+
   it('exits 2 when a glob or path matches nothing', () => {
     const r = cli('batch', join(dir, 'nowhere', '*.yaml'), '--out', join(dir, 'out-none'));
     expect(r.code).toBe(2);
@@ -178,12 +191,16 @@ describe('batch helpers', () => {
     const c = await collectScenarioFiles(['sub', '*.y*ml', 'z.yaml', 'sub/x.json', 'nothing-*.yaml'], root);
     expect(c.files).toEqual(['a.yml', 'sub/deeper/k.YAML', 'sub/m.yaml', 'sub/x.json', 'z.yaml']);
     expect(c.unmatched).toEqual(['nothing-*.yaml']);
+    const d = await collectScenarioFiles(['.', '!sub/deeper', '!z.yaml', '!*.json'], root);
+    expect(d.files).toEqual(['a.yml', 'sub/m.yaml']);
+    expect((await collectScenarioFiles(['z.yaml', '!*.yaml'], root)).unmatched).toEqual(['z.yaml']);
   });
 
   it('makes run names safe folder names', () => {
     expect(safeName('tremor-lowpass')).toBe('tremor-lowpass');
-    expect(safeName('a/b\\c: d*?')).toBe('a_b_c_d_');
-    expect(safeName('..')).toBe('_');
+    expect(safeName('a/b\\c: d*?')).toBe('a_b_c_d');
+    expect(safeName('..')).toBe('run');
+    expect(safeName('scale-sweep[scale=0.1,tremor_filter=lowpass]')).toBe('scale-sweep_scale=0.1_tremor_filter=lowpass');
     expect(safeName('con')).toBe('_con');
     expect(safeName('')).toBe('run');
   });

@@ -5,7 +5,8 @@ import { TELEOP_ALIGNING, TELEOP_DISABLED, type TickFrame } from '../frame.ts';
 import type { EventLog } from '../events.ts';
 import { enterSafeState, WATCHDOG_S } from '../safety.ts';
 
-export function supervisor(log: EventLog): OperatorFunction<TickFrame, TickFrame> {
+/** `watchdog[i]`: whether robot i's input is watched (teleoperated arms; default all). */
+export function supervisor(log: EventLog, watchdog: readonly boolean[] = []): OperatorFunction<TickFrame, TickFrame> {
   let estopLatched = false;
   let watchdogTicks = -1;
   const stale: boolean[] = [];
@@ -25,7 +26,7 @@ export function supervisor(log: EventLog): OperatorFunction<TickFrame, TickFrame
       if (estopLatched) enterSafeState(rf, log, frame.tick, 'estop', false);
       const age = frame.tick - rf.lastInputTick;
       const isStale = age > watchdogTicks;
-      if (isStale && !stale[i]) {
+      if (isStale && !stale[i] && watchdog[i] !== false) {
         log.emit(frame.tick, rf.id, 'watchdog', `no input for ${Math.round(age * frame.dt * 1000)} ms (limit ${WATCHDOG_S * 1000} ms)`, age * frame.dt);
         enterSafeState(rf, log, frame.tick, 'watchdog', false);
       }
@@ -34,6 +35,14 @@ export function supervisor(log: EventLog): OperatorFunction<TickFrame, TickFrame
         rf.requestReset = false;
         if (estopLatched) log.emit(frame.tick, null, 'reset', 'emergency stop cleared');
         estopLatched = false;
+      }
+      if (rf.requestDisable) {
+        rf.requestDisable = false;
+        if (rf.teleop !== TELEOP_DISABLED) {
+          rf.teleop = TELEOP_DISABLED;
+          rf.clutched = false;
+          log.emit(frame.tick, rf.id, 'teleop_state', 'DISABLED: the operator left (teleoperation disabled, the arm holds)');
+        }
       }
       if (rf.requestEnable) {
         rf.requestEnable = false;

@@ -4,6 +4,7 @@ import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { DhChain } from '../../controller/kinematics/dh-chain.ts';
 import type { SimRobot } from '../../sim/robot.ts';
+import type { SimObject } from '../../sim/environment.ts';
 import type { EventLog } from '../../controller/events.ts';
 import { TELEOP_ENABLED } from '../../controller/frame.ts';
 import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
@@ -43,6 +44,15 @@ export interface RunMetricsOptions {
   readonly targets?: readonly TargetRegion[];
   /** Where `target_reached` events go (the first entry of each robot into each target). */
   readonly log?: EventLog;
+  /** Scene objects; each gets `<object>.final_x_mm` … (OBJECT_METRIC_NAMES in schema.ts). */
+  readonly objects?: readonly SimObject[];
+}
+
+interface ObjectRecord {
+  readonly object: SimObject;
+  /** Centre height at the start and the highest it reached, m. */
+  readonly z0: number;
+  maxZ: number;
 }
 
 export class RunMetrics {
@@ -55,6 +65,8 @@ export class RunMetrics {
   private readonly targets: readonly TargetRegion[];
   private readonly log: EventLog | undefined;
   private tick = 0;
+  private readonly objectRecords: ObjectRecord[];
+  private readonly v = { x: 0, y: 0, z: 0 };
 
   constructor(robots: readonly SimRobot[], chains: readonly (DhChain | undefined)[], ticks: number, dt: number, options: RunMetricsOptions = {}) {
     this.dt = dt;
@@ -68,6 +80,7 @@ export class RunMetrics {
       tipSq: 0, tipCount: 0, rcmMax: 0, path: 0, lastTip: new Float64Array(3), hasLast: false, maxForce: 0, trackMaxRad: 0,
       entered: new Uint8Array(this.targets.length), reached: 0,
     }));
+    this.objectRecords = (options.objects ?? []).map((object) => ({ object, z0: object.spec.position[2], maxZ: object.spec.position[2] }));
   }
 
   /** The tap for the loop. */
@@ -86,6 +99,11 @@ export class RunMetrics {
           }
         }
         this.sampleRobot(rec, rf.qCommand, rf.teleop === TELEOP_ENABLED && !rf.safe && !rf.ikLimited ? rf.targetTip : null);
+      }
+      for (let i = 0; i < this.objectRecords.length; i++) {
+        const o = this.objectRecords[i];
+        const z = o.object.body.translation(this.v).z;
+        if (z > o.maxZ) o.maxZ = z;
       }
       this.n++;
       return frame;
@@ -150,6 +168,15 @@ export class RunMetrics {
       out[`${id}.tremor_attenuation_db`] = round(tremorAttenuationDb(hand, filt, this.dt, TREMOR_BAND_HZ), 3);
       out[`${id}.filter_lag_ms`] = round(voluntaryLagMs(hand, filt, this.dt, VOLUNTARY_CUTOFF_HZ), 3);
       out[`${id}.targets_reached`] = rec.reached;
+    }
+    // Per object: where its centre ended, how high it went and how far above its start (a lift).
+    for (const o of this.objectRecords) {
+      const id = o.object.spec.id, p = o.object.body.translation();
+      out[`${id}.final_x_mm`] = round(1000 * p.x, 3);
+      out[`${id}.final_y_mm`] = round(1000 * p.y, 3);
+      out[`${id}.final_z_mm`] = round(1000 * p.z, 3);
+      out[`${id}.max_z_mm`] = round(1000 * o.maxZ, 3);
+      out[`${id}.max_lift_mm`] = round(1000 * (o.maxZ - o.z0), 3);
     }
     return out;
   }

@@ -63,6 +63,7 @@ export class RunRecorder {
   private pendingInputs: { robot: string; m: InputMessage }[] = [];
   private channels = { events: 0, hash: 0, tf: 0, joints: [] as number[], command: [] as number[] };
   private ctx: RecordContext | undefined;
+  private meta: SteadySimMetadata | undefined;
   private dtNs = 0n;
   private eventsSeen = 0;
   private closed = false;
@@ -78,7 +79,7 @@ export class RunRecorder {
 
   /** Wraps a robot's input source so that what it delivers is recorded (call before the run starts). */
   wrapSource(robot: string, source: InputSource | undefined): InputSource {
-    return new RecordingSource(source, (m) => { this.pendingInputs.push({ robot, m }); });
+    return new RecordingSource(source, (m) => { if (!this.closed) this.pendingInputs.push({ robot, m }); });
   }
 
   async open(ctx: RecordContext): Promise<void> {
@@ -117,7 +118,18 @@ export class RunRecorder {
       rapier_version: world.R.version(),
       state_labels: JSON.stringify(world.stateLabels(ctx.controllerLabels)),
     };
+    this.meta = meta;
     await w.addMetadata({ name: METADATA_NAME, metadata: new Map(Object.entries(meta)) });
+  }
+
+  /**
+   * Writes the metadata again with another scenario text (readers take the last record): the live server's
+   * scenario grows its operator commands as `events` and its `duration` as the run goes on.
+   */
+  async updateScenario(scenarioText: string): Promise<void> {
+    if (!this.meta || this.closed) return;
+    this.meta = { ...this.meta, scenario: scenarioText };
+    await this.writer.addMetadata({ name: METADATA_NAME, metadata: new Map(Object.entries(this.meta)) });
   }
 
   /** The loop tap: queues this tick's messages. */
@@ -126,6 +138,7 @@ export class RunRecorder {
     return map((f) => {
       const ctx = this.ctx;
       if (!ctx) throw new Error('RunRecorder: open() was not awaited before the run');
+      if (this.closed) return f; // a live run goes on after its recording stopped
       const tick = f.tick;
       for (const { robot, m } of this.pendingInputs) this.push(this.inputChannels.get(robot)!, m.tick, m);
       this.pendingInputs = [];

@@ -30,7 +30,13 @@ const joints: JointSpec[] = [
   { name: 'outer_roll', type: 'revolute', lower: -260 * deg, upper: 260 * deg, effort: 0.33, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
   { name: 'outer_wrist_pitch', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.25, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
   { name: 'outer_wrist_yaw', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.2, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
-  { name: 'jaw', type: 'revolute', lower: -40 * deg, upper: 80 * deg, effort: 0.16, trackingErrorLimit: 90 * deg, servo: { stiffness: 2, damping: 0.02 }, armature: 5e-5 },
+  // The jaw's servo is compliant: 0.001 N·m/rad, 2.5e-5 N·m·s/rad (~11 Hz and about critically damped with the
+  // 3 g fingers and 1e-7 kg·m² armature). A jaw commanded past an object grips it with the servo's torque: on a
+  // 4 mm peg, 0.2–0.6 mN·m per finger (0.03–0.08 N at the contact) for grip 0 … −0.5, far under the 0.16 N·m
+  // effort limit, which still caps it. The stiff servo this had (2 N·m/rad, armature 5e-5) stalls at that limit,
+  // ~20 N at the contact, and Rapier's contacts cannot hold that on gram-sized bodies (see PSM_MASSES): the
+  // fingers sank through the peg.
+  { name: 'jaw', type: 'revolute', lower: -40 * deg, upper: 80 * deg, effort: 0.16, trackingErrorLimit: 90 * deg, servo: { stiffness: 0.001, damping: 2.5e-5 }, armature: 1e-7 },
 ];
 
 const SHAFT_RADIUS = 0.0042; // 8.4 mm instrument shaft
@@ -41,8 +47,13 @@ const SHAFT_LENGTH = PSM_DH[3].d;
  * their mass at the RCM; the carriage (sterile adapter + instrument housing) moves with insertion.
  */
 export const PSM_MASSES = {
-  yaw: 1.5, pitch: 1.2, carriage: 0.45, shaft: 0.04, wristPitch: 0.003, wristYaw: 0.002, finger: 0.001,
+  yaw: 1.5, pitch: 1.2, carriage: 0.45, shaft: 0.04, wristPitch: 0.003, wristYaw: 0.002, finger: 0.003,
 } as const;
+// The jaw fingers weigh 3 g each, about three times the metal of a real one. Rapier's contacts are soft: at
+// 1 kHz a contact pushed with a force F settles about 7·(F/m)·dt² deep, m the mass it pushes (the lighter
+// body's), so gram-sized bodies take only fractions of a newton. With 1 g fingers a held 3 g peg sat deeper in
+// them and slipped out at grip −0.5; with 3 g it holds over grip −0.5 … 0, peg 2–5 g and grasp depths 7–8.5 mm
+// (measured in the handover scenario). The gravity compensation models the same mass.
 
 function link(i: number, name: string, mass: number, com: [number, number, number], inertia: [number, number, number], shapes: LinkSpec['shapes']): LinkSpec {
   return { name, parent: i - 1, origin: rows4(dhHomeOrigin(PSM_DH[i])), axis: [0, 0, 1], drive: { joint: i, gain: 1 }, mass, com, inertia, shapes };
@@ -59,10 +70,10 @@ export const PSM_FINGER = { length: 0.01, halfWidth: 0.0015, halfThickness: 0.00
  * The gripping surface of a finger: two rows of spheres along its length (radius = half the thickness, rows at
  * z6 = ±0.7 mm so the spheres fill the 3 mm width), 1 mm apart — the Large Needle Driver's jaws are serrated.
  * Why spheres and not a box: at this scale (mm features) Rapier 0.21's polyhedral contact manifolds (box–box,
- * box–cylinder, capsule–capsule) lose or misplace their contact points — a box finger closes through a peg
- * with almost no force — while sphere contacts against any convex shape are exact (checked to 1 µm). Two rows
- * give each finger two contacts across the grip, so a held peg cannot swing about the squeeze axis; the 1 mm
- * pitch leaves 0.18 mm deep grooves between the spheres, smooth enough for the peg to slide along when it must.
+ * box–cylinder, capsule–capsule) lose or misplace their contact points — box–box gives none at all — while
+ * sphere contacts against any convex shape are exact (checked to 1 µm against cylinders and capsules). Two rows
+ * give each finger two contacts across a peg held crosswise, so it cannot swing freely about the squeeze axis;
+ * the 1 mm pitch leaves 0.18 mm deep grooves between the spheres. 32 spheres per arm cost ~10 % of a step.
  */
 function fingerShapes(side: 1 | -1): LinkSpec['shapes'] {
   const r = PSM_FINGER.halfThickness, x = -side * r, zRow = PSM_FINGER.halfWidth - r;
@@ -73,13 +84,19 @@ function fingerShapes(side: 1 | -1): LinkSpec['shapes'] {
   return shapes;
 }
 
+/** A 10 × 1.6 × 3 mm plate of the finger's mass about its centre (x6 thickness, y6 length, z6 width). */
+const FINGER_INERTIA: [number, number, number] = (() => {
+  const m = PSM_MASSES.finger, t = 2 * PSM_FINGER.halfThickness, l = PSM_FINGER.length, w = 2 * PSM_FINGER.halfWidth;
+  return [(m * (l * l + w * w)) / 12, (m * (t * t + w * w)) / 12, (m * (l * l + t * t)) / 12];
+})();
+
 function finger(name: string, side: 1 | -1): LinkSpec {
   // Fingers close along x6 and point along +y6, the tip's approach direction; they open in the x6–y6 plane
   // about z6. Finger a (side 1) follows +q/2, so it sits on −x6 to open away from finger b (the fingers used to
   // sit the other way round and crossed each other as the jaw opened).
   return {
     name, parent: 5, origin: IDENTITY_ROWS, axis: [0, 0, 1], drive: { joint: 6, gain: side * 0.5 },
-    mass: PSM_MASSES.finger, com: [-side * PSM_FINGER.halfThickness, PSM_FINGER.length / 2, 0], inertia: [1e-8, 1e-8, 1e-8],
+    mass: PSM_MASSES.finger, com: [-side * PSM_FINGER.halfThickness, PSM_FINGER.length / 2, 0], inertia: FINGER_INERTIA,
     shapes: fingerShapes(side),
   };
 }
