@@ -9,6 +9,7 @@ import { mat4, mat4Mul } from '../sim/math/mat4.ts';
 import { createEcmKinematics } from '../controller/kinematics/ecm-kinematics.ts';
 import { GravityCompensation } from '../controller/kinematics/gravity.ts';
 import { runTraced } from './helpers.ts';
+import { parseScenario } from '../scenarios/loader.ts';
 
 const deg = Math.PI / 180;
 const POSES = [
@@ -64,5 +65,14 @@ expect:
     const want = [fk[3], fk[7] - 0.07, fk[11] + 0.18];
     expect(Math.hypot(last.tip[0] - want[0], last.tip[1] - want[1], last.tip[2] - want[2])).toBeLessThan(0.0005);
     expect(result.passed).toBe(true);
+  });
+
+  it('is a scenario robot type of its own: no operator input, no teleoperation events', () => {
+    const base = 'name: e\nduration: 1\nrobots:\n  - { id: ecm, type: ecm, rcm: [0, 0, 0.2] }\n';
+    expect(parseScenario(base).robots[0].type).toBe('ecm');
+    expect(() => parseScenario(`${base}  - { id: ecm2, type: ecm, rcm: [0, 0, 0.2], joints: [0, 0, 0.1] }\n`)).toThrow(/expected 4 joint values \(yaw, pitch, insertion, roll\)/);
+    expect(() => parseScenario(`${base}input:\n  ecm: { script: [{ t: 0, p: [0, 0, 0] }] }\n`)).toThrow(/ECM: it takes no operator input/);
+    expect(() => parseScenario(`${base}events:\n  - { t: 0.5, kind: enable, robot: ecm }\n`)).toThrow(/ECM: it is not teleoperated/);
+    expect(parseScenario(`${base}events:\n  - { t: 0.5, kind: motor_fault, robot: ecm, joint: pitch, effort_scale: 0.5 }\n`).events).toHaveLength(1);
   });
 });
