@@ -15,9 +15,10 @@ import type { Stage } from '../../controller/loop.ts';
 import type { SimWorld } from '../../sim/world.ts';
 import { mat4, mat4InvertRigid, mat4Mul, mat4ToQuat } from '../../sim/math/mat4.ts';
 import { RecordingSource } from './input-tap.ts';
+import { schemas } from './schemas.ts';
 import { SyncFileWritable } from './sync-writable.ts';
 import {
-  encode, FORMAT_VERSION, METADATA_NAME, schemas, tickTime, topic,
+  encode, FORMAT_VERSION, METADATA_NAME, tickTime, topic,
   type CommandMessage, type HashMessage, type InputMessage, type SteadySimMetadata,
 } from './topics.ts';
 

@@ -1,6 +1,5 @@
 // What a SteadySim recording holds: topics, their JSON schemas, and the JSON encoding of numbers.
-// Foxglove's own schemas where one exists (joint states, transforms, log), ours for the rest.
-import { FrameTransforms, JointStates, Log } from '@foxglove/schemas/jsonschema.js';
+// Free of Node and of the schema texts (recording/schemas.ts), so the page reads recordings with it too.
 
 export const METADATA_NAME = 'steadysim';
 export const FORMAT_VERSION = 1;
@@ -55,27 +54,6 @@ export interface SteadySimMetadata {
   rapier_version: string;
   state_labels: string;
 }
-
-const timeSchema = { type: 'object', properties: { sec: { type: 'integer' }, nsec: { type: 'integer' } } };
-const numArray = { type: 'array', items: { type: ['number', 'string'] } };
-
-export const schemas = {
-  input: {
-    title: 'steadysim.Input', type: 'object',
-    properties: { tick: { type: 'integer' }, fresh: { type: 'boolean' }, p: numArray, q: numArray, grip: { type: ['number', 'string'] }, clutch: { type: 'boolean' } },
-  },
-  command: {
-    title: 'steadysim.JointCommand', type: 'object',
-    properties: { timestamp: timeSchema, tick: { type: 'integer' }, joints: { type: 'array', items: { type: 'string' } }, mode: numArray, position: numArray, velocity: numArray, effort: numArray },
-  },
-  hash: {
-    title: 'steadysim.StateHash', type: 'object',
-    properties: { tick: { type: 'integer' }, hash: { type: 'string' }, state: numArray },
-  },
-  jointStates: JointStates,
-  tf: FrameTransforms,
-  log: Log,
-} as const;
 
 // JSON has no NaN or Infinity; a recorded fault (a NaN from the device) must survive the round trip.
 function replacer(_k: string, v: unknown): unknown {

@@ -1,10 +1,10 @@
-// A SteadySim recording read in the browser (@mcap/core's stream reader over the file's bytes, so a file cut
-// short reads up to its last chunk): the metadata, and per robot the joint states, the tool tip from `/tf`, the
-// operator input; the events. Topic names as scenarios/recording/topics.ts writes them.
-import { McapStreamReader } from '@mcap/core';
-import type { InputMessage, SteadySimMetadata } from '../../scenarios/recording/topics.ts';
+// A SteadySim recording read in the browser (scenarios/recording/parse-recording.ts over the file's bytes, so a
+// file cut short reads up to its last chunk): the metadata, and per robot the joint states, the tool tip from
+// `/tf`, the operator input; the events.
+import { parseRecording } from '../../scenarios/recording/parse-recording.ts';
+import type { SteadySimMetadata } from '../../scenarios/recording/topics.ts';
+import { quatRotateVec } from '../../sim/math/quat.ts';
 
-const METADATA_NAME = 'steadysim';
 const JOINT_STATES = /^\/([a-z][a-z0-9_]*)\/joint_states$/;
 const INPUT = /^\/input\/([a-z][a-z0-9_]*)$/;
 
@@ -38,81 +38,54 @@ export interface BrowserRecording {
   readonly complete: boolean;
 }
 
-interface Transform {
-  parent_frame_id: string;
-  child_frame_id: string;
-  translation: { x: number; y: number; z: number };
-  rotation: { x: number; y: number; z: number; w: number };
-}
-
-const decoder = new TextDecoder();
-function decode<T>(data: Uint8Array): T {
-  return JSON.parse(decoder.decode(data), (_k, v: unknown) => (v === 'NaN' ? Number.NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as T;
-}
-
-export function readRecording(bytes: Uint8Array): BrowserRecording {
-  const reader = new McapStreamReader({ validateCrcs: true });
-  reader.append(bytes);
-  const channels = new Map<number, string>();
-  let meta: SteadySimMetadata | undefined;
-  let complete = false;
-  const messages: { topic: number; logTime: bigint; data: Uint8Array }[] = [];
-  try {
-    for (let r = reader.nextRecord(); r; r = reader.nextRecord()) {
-      if (r.type === 'Channel') channels.set(r.id, r.topic);
-      else if (r.type === 'Metadata' && r.name === METADATA_NAME) meta = Object.fromEntries(r.metadata) as unknown as SteadySimMetadata;
-      else if (r.type === 'Message') messages.push({ topic: r.channelId, logTime: r.logTime, data: r.data });
-      else if (r.type === 'Footer') complete = true;
-    }
-  } catch (e) {
-    if (!meta) throw new Error(`not a readable MCAP file: ${(e as Error).message}`);
-  }
-  if (!meta) throw new Error(`no '${METADATA_NAME}' metadata: not a SteadySim recording`);
-  const dt = Number(meta.dt);
-  const dtNs = BigInt(Math.round(dt * 1e9));
+/** The page's view of a recording, from the same parser the CLI's replay uses. */
+export function readRecording(bytes: Uint8Array, name = 'recording'): BrowserRecording {
+  const rec = parseRecording(bytes, name);
+  const meta = rec.meta;
   const robots = new Map<string, RobotTrack>();
   const track = (id: string): RobotTrack => {
     let t = robots.get(id);
     if (!t) robots.set(id, (t = { id, joints: [], ticks: [], positions: [], tipTicks: [], tips: [], inputTicks: [], inputs: [] }));
     return t;
   };
-  const events: RecordingEvent[] = [];
   let firstTick = Infinity, lastTick = -Infinity;
-  for (const m of messages) {
-    const topic = channels.get(m.topic);
-    if (topic === undefined) continue;
-    const tick = Number(m.logTime / dtNs);
+  const p = new Float64Array(3);
+  for (const topicName of rec.topics.keys()) {
     let match: RegExpMatchArray | null;
-    if ((match = topic.match(JOINT_STATES))) {
-      const js = decode<{ joints: { name: string; position: number }[] }>(m.data);
+    if ((match = topicName.match(JOINT_STATES))) {
       const t = track(match[1]);
-      if (t.joints.length === 0) t.joints = js.joints.map((j) => j.name);
-      t.ticks.push(tick);
-      t.positions.push(Float64Array.from(js.joints, (j) => j.position));
-      firstTick = Math.min(firstTick, tick);
-      lastTick = Math.max(lastTick, tick);
-    } else if (topic === '/tf') {
-      const tf = decode<{ transforms: Transform[] }>(m.data).transforms;
-      for (const tip of tf) {
-        if (!tip.child_frame_id.endsWith('/tool_tip')) continue;
-        const rcm = tf.find((x) => x.child_frame_id === tip.parent_frame_id && x.parent_frame_id === 'world');
-        if (!rcm) continue;
-        const t = track(tip.child_frame_id.slice(0, -'/tool_tip'.length));
-        t.tipTicks.push(tick);
-        t.tips.push(compose(rcm, tip.translation));
+      for (const { tick, msg } of rec.jointStates(match[1])) {
+        if (t.joints.length === 0) t.joints = msg.joints.map((j) => j.name);
+        t.ticks.push(tick);
+        t.positions.push(Float64Array.from(msg.joints, (j) => j.position));
+        firstTick = Math.min(firstTick, tick);
+        lastTick = Math.max(lastTick, tick);
       }
-    } else if ((match = topic.match(INPUT))) {
-      const inp = decode<InputMessage>(m.data);
+    } else if ((match = topicName.match(INPUT))) {
       const t = track(match[1]);
-      t.inputTicks.push(inp.tick);
-      t.inputs.push(inp.p);
-    } else if (topic === '/events') {
-      const e = decode<{ level: number; message: string; name: string }>(m.data);
-      events.push({ tick, level: e.level, message: e.message, name: e.name });
+      for (const inp of rec.inputs(match[1])) {
+        t.inputTicks.push(inp.tick);
+        t.inputs.push(inp.p);
+      }
     }
   }
+  // Tool tips in the world: the RCM's pose in the world applied to the tip's position in the RCM frame.
+  for (const { tick, msg } of rec.transforms()) {
+    for (const tip of msg.transforms) {
+      if (!tip.child_frame_id.endsWith('/tool_tip')) continue;
+      const rcm = msg.transforms.find((x) => x.child_frame_id === tip.parent_frame_id && x.parent_frame_id === 'world');
+      if (!rcm) continue;
+      const r = rcm.rotation, v = tip.translation;
+      quatRotateVec(p, [r.x, r.y, r.z, r.w], [v.x, v.y, v.z]);
+      const t = track(tip.child_frame_id.slice(0, -'/tool_tip'.length));
+      t.tipTicks.push(tick);
+      t.tips.push([rcm.translation.x + p[0], rcm.translation.y + p[1], rcm.translation.z + p[2]]);
+    }
+  }
+  const events: RecordingEvent[] = rec.events().map(({ tick, msg }) => ({ tick, level: msg.level, message: msg.message, name: msg.name }));
   if (!Number.isFinite(firstTick)) throw new Error('the recording holds no joint states');
-  return { meta, dt, robots, events, firstTick, lastTick, stateEvery: Math.max(1, Number(meta.state_every_ticks) || 1), complete };
+  const dt = Number(meta.dt);
+  return { meta, dt, robots, events, firstTick, lastTick, stateEvery: Math.max(1, Number(meta.state_every_ticks) || 1), complete: rec.complete };
 }
 
 /** Index of the last entry of an increasing list that is ≤ tick (−1 when none). */
@@ -123,16 +96,4 @@ export function sampleAt(ticks: readonly number[], tick: number): number {
     if (ticks[mid] <= tick) { found = mid; lo = mid + 1; } else hi = mid - 1;
   }
   return found;
-}
-
-/** World position of a point given in a frame whose pose in the world is `frame`. */
-function compose(frame: Transform, p: { x: number; y: number; z: number }): [number, number, number] {
-  const { x, y, z, w } = frame.rotation;
-  const vx = p.x, vy = p.y, vz = p.z;
-  // v' = v + 2w(q×v) + 2q×(q×v)
-  const cx = y * vz - z * vy, cy = z * vx - x * vz, cz = x * vy - y * vx;
-  const rx = vx + 2 * (w * cx + y * cz - z * cy);
-  const ry = vy + 2 * (w * cy + z * cx - x * cz);
-  const rz = vz + 2 * (w * cz + x * cy - y * cx);
-  return [frame.translation.x + rx, frame.translation.y + ry, frame.translation.z + rz];
 }
