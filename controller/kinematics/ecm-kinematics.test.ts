@@ -2,24 +2,15 @@
 // ECM_DH), poses derived by hand, the camera frame, and the remote-centre-of-motion property.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { expectClose, mul, naiveDhProduct, qWithin, type M, type NaiveDhRow } from '../../test/naive-dh.ts';
 import { createEcmKinematics } from './ecm-kinematics.ts';
 import { ECM_SPEC } from '../../sim/robots/ecm.ts';
 
 const deg = Math.PI / 180;
 
-type M = number[][];
-function mul(a: M, b: M): M {
-  const c: M = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) c[i][j] += a[i][k] * b[k][j];
-  return c;
-}
-const rotX = (t: number): M => [[1, 0, 0, 0], [0, Math.cos(t), -Math.sin(t), 0], [0, Math.sin(t), Math.cos(t), 0], [0, 0, 0, 1]];
-const rotZ = (t: number): M => [[Math.cos(t), -Math.sin(t), 0, 0], [Math.sin(t), Math.cos(t), 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-const transX = (a: number): M => [[1, 0, 0, a], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-const transZ = (d: number): M => [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, d], [0, 0, 0, 1]];
 
 // REFERENCE.md, "dVRK endoscope camera manipulator (ECM), modified DH", rows 1–4.
-const TABLE: { prismatic: boolean; alpha: number; A: number; D: number; offset: number }[] = [
+const TABLE: NaiveDhRow[] = [
   { prismatic: false, alpha: Math.PI / 2, A: 0, D: 0, offset: Math.PI / 2 }, // yaw
   { prismatic: false, alpha: -Math.PI / 2, A: 0, D: 0, offset: -Math.PI / 2 }, // pitch
   { prismatic: true, alpha: Math.PI / 2, A: 0, D: 0, offset: -0.3822 }, // insertion
@@ -31,26 +22,11 @@ const EFFORT = [26.9, 26.9, 80.7, 0.88];
 
 /** Frame 4 (the endoscope tip) in frame 0, multiplied out naively. */
 function referenceFrame4(q: readonly number[]): M {
-  let t: M = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-  TABLE.forEach((r, i) => {
-    const theta = r.prismatic ? 0 : q[i] + r.offset;
-    const d = r.prismatic ? r.D + q[i] + r.offset : r.D;
-    t = mul(mul(mul(mul(t, rotX(r.alpha)), transX(r.A)), rotZ(theta)), transZ(d));
-  });
-  return t;
+  return naiveDhProduct(TABLE, q);
 }
 
-const jointArb = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
-const qInLimits = fc.tuple(...LOWER.map((lo, i) => jointArb(lo, UPPER[i])));
+const qInLimits = qWithin(LOWER, UPPER);
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      throw new Error(`element ${i}: ${actual[i]} vs ${expected[i]} (tolerance ${tol})\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`);
-    }
-  }
-}
 
 describe('ECM spec', () => {
   it('has the four joints with the reference ranges, efforts and the dVRK tracking-error limits', () => {

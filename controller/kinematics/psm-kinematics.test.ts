@@ -2,26 +2,15 @@
 // PSM_DH), poses derived by hand, and the remote-centre-of-motion property.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { expectClose, jointArb, mul, naiveDhProduct, qWithin, type M, type NaiveDhRow } from '../../test/naive-dh.ts';
 import { DhChain } from './dh-chain.ts';
 import { createPsmKinematics, shaftDistanceFromRcm } from './psm-kinematics.ts';
 
 const deg = Math.PI / 180;
 
-// ---- An independent, deliberately naive forward kinematics: nested arrays, one matrix per elementary motion.
-type M = number[][];
-
-function mul(a: M, b: M): M {
-  const c: M = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) c[i][j] += a[i][k] * b[k][j];
-  return c;
-}
-const rotX = (t: number): M => [[1, 0, 0, 0], [0, Math.cos(t), -Math.sin(t), 0], [0, Math.sin(t), Math.cos(t), 0], [0, 0, 0, 1]];
-const rotZ = (t: number): M => [[Math.cos(t), -Math.sin(t), 0, 0], [Math.sin(t), Math.cos(t), 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-const transX = (a: number): M => [[1, 0, 0, a], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-const transZ = (d: number): M => [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, d], [0, 0, 0, 1]];
 
 // REFERENCE.md, "dVRK patient-side manipulator (PSM), modified DH (Craig)", rows 1–6.
-const TABLE: { prismatic: boolean; alpha: number; A: number; theta: number; D: number; offset: number }[] = [
+const TABLE: NaiveDhRow[] = [
   { prismatic: false, alpha: Math.PI / 2, A: 0, theta: 0, D: 0, offset: Math.PI / 2 }, // outer_yaw
   { prismatic: false, alpha: -Math.PI / 2, A: 0, theta: 0, D: 0, offset: -Math.PI / 2 }, // outer_pitch
   { prismatic: true, alpha: Math.PI / 2, A: 0, theta: 0, D: 0, offset: -0.4318 }, // outer_insertion
@@ -34,27 +23,11 @@ const LOWER = [-91 * deg, -53 * deg, 0, -260 * deg, -80 * deg, -80 * deg];
 const UPPER = [91 * deg, 53 * deg, 0.24, 260 * deg, 80 * deg, 80 * deg];
 
 function referenceFk(q: readonly number[]): M {
-  let t: M = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-  TABLE.forEach((r, i) => {
-    const theta = r.prismatic ? r.theta : r.theta + q[i] + r.offset;
-    const d = r.prismatic ? r.D + q[i] + r.offset : r.D;
-    t = mul(mul(mul(mul(t, rotX(r.alpha)), transX(r.A)), rotZ(theta)), transZ(d));
-  });
-  return mul(t, TOOL);
+  return mul(naiveDhProduct(TABLE, q), TOOL);
 }
 
-const jointArb = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
-/** Any q within the joint limits. */
-const qInLimits = fc.tuple(...LOWER.map((lo, i) => jointArb(lo, UPPER[i])));
+const qInLimits = qWithin(LOWER, UPPER);
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      throw new Error(`element ${i}: ${actual[i]} vs ${expected[i]} (tolerance ${tol})\nactual   ${Array.from(actual)}\nexpected ${Array.from(expected)}`);
-    }
-  }
-}
 
 describe('createPsmKinematics', () => {
   it('has the six arm joints with the reference limits and the 40 mm minimum insertion', () => {
