@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DhChain, type IkResult } from './dh-chain.ts';
-import { choleskyFactor, choleskySolve } from './linalg.ts';
+import { choleskyFactor, choleskySolve, solveDamped6 } from './linalg.ts';
 import { createPsmKinematics } from './psm-kinematics.ts';
 import { PSM_DH, PSM_TOOL_TIP } from '../../sim/robots/psm.ts';
 
@@ -379,3 +379,31 @@ describe('cholesky', () => {
     expect(choleskyFactor(notPd, 6)).toBe(false);
   });
 });
+
+describe('solveDamped6 (the IK\'s unrolled solve)', () => {
+  it('solves (J·Jᵀ + λ²I)·x = b for 6 × n Jacobians like the generic Cholesky', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(num(-1, 1), { minLength: 48, maxLength: 48 }), fc.array(num(-1, 1), { minLength: 6, maxLength: 6 }), num(1e-8, 1),
+        (n, jv, rhs, lambda2) => {
+          const J = Float64Array.from(jv.slice(0, 6 * n));
+          const A = new Float64Array(36);
+          for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
+            let s = i === j ? lambda2 : 0;
+            for (let k = 0; k < n; k++) s += J[i * n + k] * J[j * n + k];
+            A[i * 6 + j] = s;
+          }
+          const x = new Float64Array(6);
+          expect(solveDamped6(J, n, lambda2, Float64Array.from(rhs), x)).toBe(true);
+          const L = Float64Array.from(A), ref = Float64Array.from(rhs);
+          expect(choleskyFactor(L, 6)).toBe(true);
+          choleskySolve(L, 6, ref);
+          for (let i = 0; i < 6; i++) expect(Math.abs(x[i] - ref[i])).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(ref[i])));
+        }),
+      { numRuns: 300 },
+    );
+    const x = Float64Array.of(7, 7, 7, 7, 7, 7);
+    expect(solveDamped6(new Float64Array(6), 1, 0, new Float64Array(6), x)).toBe(false);
+    expect([...x]).toEqual([7, 7, 7, 7, 7, 7]);
+  });
+});
+

@@ -6,7 +6,7 @@
 // serves one arm in one run; its methods are not re-entrant (they share the scratch).
 import type { DhRow, Rows4 } from '../../sim/robot-spec.ts';
 import { mat4FromRows, mat4Mul, type Mat4 } from '../../sim/math/mat4.ts';
-import { choleskyFactor, choleskySolve } from './linalg.ts';
+import { solveDamped6 } from './linalg.ts';
 import { PoseError } from './pose-error.ts';
 
 export interface JointLimits {
@@ -96,7 +96,6 @@ export class DhChain {
   // IK scratch.
   private readonly jac: Float64Array;
   private readonly jw: Float64Array;
-  private readonly aMat = new Float64Array(36);
   private readonly x = new Float64Array(6);
   private err = new Float64Array(6);
   private errTrial = new Float64Array(6);
@@ -363,21 +362,10 @@ export class DhChain {
   /** dq = Jwᵀ (Jw Jwᵀ + λ²I)⁻¹ ew, raising λ² if the factorisation fails (it cannot for λ² > 0 barring roundoff). */
   private solve(lambda2: number): void {
     const n = this.dof;
-    const jw = this.jw, a = this.aMat, x = this.x, dq = this.dq, ew = this.ew;
+    const jw = this.jw, x = this.x, dq = this.dq;
     let l2 = lambda2;
     for (let attempt = 0; attempt < 40; attempt++) {
-      // A = Jw·Jwᵀ + λ²I, lower triangle (6×6: the task space is always 6-D).
-      for (let r = 0, ro = 0; r < 6; r++, ro += n) {
-        for (let c = 0, co = 0; c <= r; c++, co += n) {
-          let sum = 0;
-          for (let k = 0; k < n; k++) sum += jw[ro + k] * jw[co + k];
-          a[r * 6 + c] = sum;
-        }
-        a[r * 7] += l2;
-      }
-      if (choleskyFactor(a, 6)) {
-        for (let r = 0; r < 6; r++) x[r] = ew[r];
-        choleskySolve(a, 6, x);
+      if (solveDamped6(jw, n, l2, this.ew, x)) {
         const x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5];
         for (let k = 0; k < n; k++) {
           dq[k] = jw[k] * x0 + jw[n + k] * x1 + jw[2 * n + k] * x2 + jw[3 * n + k] * x3 + jw[4 * n + k] * x4 + jw[5 * n + k] * x5;

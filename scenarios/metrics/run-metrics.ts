@@ -7,7 +7,7 @@ import type { SimRobot } from '../../sim/robot.ts';
 import type { SimObject } from '../../sim/environment.ts';
 import type { EventLog } from '../../controller/events.ts';
 import { TELEOP_ENABLED } from '../../controller/frame.ts';
-import { mat4, mat4Mul } from '../../sim/math/mat4.ts';
+import { mat4 } from '../../sim/math/mat4.ts';
 import { tremorAttenuationDb, voluntaryLagMs } from './tremor-metrics.ts';
 import { round } from '../round.ts';
 
@@ -61,7 +61,6 @@ export class RunMetrics {
   private n = 0;
   private readonly m1 = mat4();
   private readonly m2 = mat4();
-  private readonly m3 = mat4();
   private readonly targets: readonly TargetRegion[];
   private readonly log: EventLog | undefined;
   private tick = 0;
@@ -118,8 +117,11 @@ export class RunMetrics {
     const tip = robot.tipPose(this.m1);
     if (rec.chain) {
       const local = commandedTip ?? rec.chain.fk(qCommand, this.m2);
-      const cmd = mat4Mul(this.m3, robot.base, local);
-      const dx = tip[3] - cmd[3], dy = tip[7] - cmd[7], dz = tip[11] - cmd[11];
+      // Only the commanded tip's position is needed: base · local translation.
+      const b = robot.base, lx = local[3], ly = local[7], lz = local[11];
+      const dx = tip[3] - (b[0] * lx + b[1] * ly + b[2] * lz + b[3]);
+      const dy = tip[7] - (b[4] * lx + b[5] * ly + b[6] * lz + b[7]);
+      const dz = tip[11] - (b[8] * lx + b[9] * ly + b[10] * lz + b[11]);
       rec.tipSq += dx * dx + dy * dy + dz * dz;
       rec.tipCount++;
     }
