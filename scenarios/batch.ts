@@ -13,12 +13,11 @@ import { loadScenarioVariants, ScenarioError, type LoadedScenario } from './load
 import type { Assertion, RunOptions, RunResult } from './runner.ts';
 import type { Scenario } from './schema.ts';
 import type { WorkerReply, WorkerRequest } from './batch-worker.ts';
+import { batchWorkerEntry } from './batch-worker-bundle.ts';
 import { junitXml, type JUnitCase, type JUnitSuite } from './junit.ts';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_PASSED } from './cli.ts';
 
 const SCENARIO_FILE = /\.ya?ml$/i;
-/** The .js bootstrap registers tsx in the worker thread, then imports batch-worker.ts. */
-const WORKER_ENTRY = new URL('./batch-worker.js', import.meta.url);
 
 // ---------------------------------------------------------------------------------------------- files
 
@@ -184,9 +183,10 @@ const cost = (r: PlannedRun): number => r.scenario.duration * r.scenario.rate * 
  * Runs every planned run on a pool of worker threads and returns the outcomes in plan order. A run that throws
  * is an error outcome; a worker thread that dies takes only its current run with it and is replaced.
  */
-export function runBatch(runs: readonly PlannedRun[], o: PoolOptions): Promise<RunOutcome[]> {
+export async function runBatch(runs: readonly PlannedRun[], o: PoolOptions): Promise<RunOutcome[]> {
   const outcomes: (RunOutcome | undefined)[] = new Array<RunOutcome | undefined>(runs.length);
-  if (runs.length === 0) return Promise.resolve([]);
+  if (runs.length === 0) return [];
+  const entry = await batchWorkerEntry();
   const queue = [...runs].sort((a, b) => cost(b) - cost(a) || a.index - b.index);
   let done = 0;
   let live = 0;
@@ -199,7 +199,7 @@ export function runBatch(runs: readonly PlannedRun[], o: PoolOptions): Promise<R
       if (done === runs.length) resolvePromise(outcomes as RunOutcome[]);
     };
     const start = (): void => {
-      const worker = new Worker(WORKER_ENTRY);
+      const worker = new Worker(entry);
       live++;
       let current: PlannedRun | undefined;
       let crash: Error | undefined;

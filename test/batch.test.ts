@@ -2,11 +2,15 @@
 // per run, the JUnit report, and the same results whatever the number of workers.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { batchSuites, batchSummary, collectScenarioFiles, planBatch, runBatch, safeName, type BatchPlan, type PlannedRun } from '../scenarios/batch.ts';
 import { escapeXml, junitXml } from '../scenarios/junit.ts';
+import { batchWorkerEntry, bundleCacheDir, bundleUpToDate } from '../scenarios/batch-worker-bundle.ts';
+import { readRecording } from '../scenarios/recording/reader.ts';
+import pkg from '../package.json' with { type: 'json' };
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/steadysim.js', ...args], { encoding: 'utf8' });
@@ -161,6 +165,36 @@ describe('steadysim batch', () => {
     expect(existsSync(join(out, 'dropout-short', 'result.json'))).toBe(true);
     const mcap = readFileSync(join(out, 'dropout-short', 'run.mcap'));
     expect(mcap.subarray(0, 8).toString('latin1')).toBe('\x89MCAP0\r\n');
+    // The worker runs from a bundle in a cache folder: what it read beside its sources must still be right.
+    const rec = readRecording(join(out, 'dropout-short', 'run.mcap'));
+    expect(rec.complete).toBe(true);
+    expect(rec.meta.steadysim_version).toBe(pkg.version);
+  });
+
+  it('starts its workers from a bundle that goes stale when a source changes, or from tsx on request', async () => {
+    const entry = await batchWorkerEntry();
+    expect(fileURLToPath(entry).startsWith(bundleCacheDir())).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(bundleCacheDir(), 'batch-worker.json'), 'utf8')) as { inputs: [string, number, number][] };
+    const inputs = manifest.inputs.map((i) => i[0]);
+    expect(inputs).toContain('scenarios/batch-worker.ts');
+    expect(inputs).toContain('controller/loop.ts');
+    // A source touched since the build makes a bundle stale (checked on a manifest of our own: the real one
+    // may be rebuilt by batches other tests start meanwhile).
+    const { version } = await import('esbuild');
+    const src = join(dir, 'source.ts');
+    writeFileSync(src, 'export {};\n');
+    const st = statSync(src);
+    const manifest2 = join(dir, 'manifest.json');
+    writeFileSync(manifest2, JSON.stringify({ esbuild: version, node: process.version, inputs: [[relative(process.cwd(), src), st.size, st.mtimeMs]] }));
+    expect(bundleUpToDate(version, manifest2)).toBe(true);
+    expect(bundleUpToDate('0.0.0', manifest2)).toBe(false);
+    utimesSync(src, st.atime, new Date(st.mtimeMs + 1000));
+    expect(bundleUpToDate(version, manifest2)).toBe(false);
+    // The tsx fallback runs the same worker.
+    const r = spawnSync(process.execPath, ['bin/steadysim.js', 'batch', join(lib, 'a', '*.yaml'), '--quiet'], {
+      env: { ...process.env, STEADYSIM_BATCH_TSX: '1' }, encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
   });
 
   it('runs every variant of a matrix file, each under its own name', () => {

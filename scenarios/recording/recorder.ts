@@ -6,7 +6,7 @@
 // The loop is synchronous; the writer is not. Messages are queued by the tap and written by `flush()`,
 // which the runner awaits between slices of simulated time (one second at most), so a killed run loses at
 // most that second.
-import { readFileSync } from 'node:fs';
+import pkg from '../../package.json' with { type: 'json' };
 import { McapWriter } from '@mcap/core';
 import { map } from 'rxjs';
 import type { InputSource } from '../../controller/input-source.ts';
@@ -219,8 +219,7 @@ export class RunRecorder {
   }
 }
 
-let version: string | undefined;
+/** Imported, not read from disk beside this file: the batch worker runs from a bundle elsewhere. */
 export function steadysimVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
+  return pkg.version;
 }
