@@ -70,7 +70,7 @@ class RelativeRotation {
     quatMul(this.qRel, this.qRefInv, this.q);
     quatToRotvec(r, this.qRel); // angle in [0, π]
     const px = this.prev[0], py = this.prev[1], pz = this.prev[2];
-    const theta = Math.hypot(r[0], r[1], r[2]);
+    const theta = Math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]); // not Math.hypot: it allocates, and this runs every tick
     if (theta > 1e-9) {
       const ux = r[0] / theta, uy = r[1] / theta, uz = r[2] / theta;
       // minimise |(θ + 2πk)·u − prev|: k = round((u·prev − θ) / 2π)
@@ -81,7 +81,7 @@ class RelativeRotation {
       }
     } else {
       // (near) identity: any multiple of 2π about any axis; take the one along prev
-      const pn = Math.hypot(px, py, pz);
+      const pn = Math.sqrt(px * px + py * py + pz * pz);
       const k = Math.round(pn / TWO_PI);
       if (k !== 0) {
         const a = (TWO_PI * k) / pn;

@@ -125,7 +125,10 @@ export class RunMetrics {
       rec.tipSq += dx * dx + dy * dy + dz * dz;
       rec.tipCount++;
     }
-    if (rec.hasLast) rec.path += Math.hypot(tip[3] - rec.lastTip[0], tip[7] - rec.lastTip[1], tip[11] - rec.lastTip[2]);
+    if (rec.hasLast) {
+      const ex = tip[3] - rec.lastTip[0], ey = tip[7] - rec.lastTip[1], ez = tip[11] - rec.lastTip[2];
+      rec.path += Math.sqrt(ex * ex + ey * ey + ez * ez); // not Math.hypot: it allocates, and this runs every tick
+    }
     rec.lastTip[0] = tip[3]; rec.lastTip[1] = tip[7]; rec.lastTip[2] = tip[11];
     rec.hasLast = true;
     const targets = this.targets;
