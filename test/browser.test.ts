@@ -1,7 +1,8 @@
 // The page in a real browser (Debian's Chromium through playwright-core, WebGL on SwiftShader) against the real
 // live server started in-process with the built page: the console loads and draws, a held key moves the
 // instrument (as the server sees it), the emergency stop puts every arm in the safe state, and the replay
-// viewer opens a recording and seeks to a tick. Screenshots go to out/screenshots/.
+// viewer opens a recording and seeks to a tick; in both a free box is drawn where the physics (live) or the
+// recording's `/tf` has it. Screenshots go to out/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parseScenario } from '../scenarios/loader.ts';
 import { runScenario } from '../scenarios/runner.ts';
+import { readRecording } from '../scenarios/recording/reader.ts';
 import { ensurePageBuilt, PAGE_DIST } from '../ui/build-page.ts';
 import { startServer, type RunningServer } from '../ui/server/index.ts';
 import { launchChromium } from './browser/chromium.ts';
@@ -28,6 +30,7 @@ robots:
   - { id: ecm, type: ecm, rcm: [0, -0.07, 0.18], joints: [0, -0.35, 0.06, 0] }
 objects:
   - { id: phantom, shape: box, size: [0.2, 0.2, 0.02], position: [0, 0, -0.01], fixed: true }
+  - { id: box, shape: box, size: [0.01, 0.01, 0.01], position: [-0.05, 0.04, 0.03] }
 targets:
   - { id: centre, position: [0, 0, 0.003], radius: 0.003 }
 controller:
@@ -42,6 +45,7 @@ robots:
   - { id: ecm, type: ecm, rcm: [0, -0.07, 0.18], joints: [0, -0.35, 0.06, 0] }
 objects:
   - { id: phantom, shape: box, size: [0.2, 0.2, 0.02], position: [0, 0, -0.01], fixed: true }
+  - { id: box, shape: box, size: [0.01, 0.01, 0.01], position: [-0.05, 0.04, 0.03] }
 controller:
   psm1: { scale: 0.2 }
 input:
@@ -112,6 +116,12 @@ describe('the surgeon console and the replay viewer in Chromium', () => {
       expect(drawn, `${id}: share of pixels unlike the background`).toBeGreaterThan(0.05);
     }
     await page.screenshot({ path: join(SHOTS, 'console.png') });
+    // The free box fell from 30 mm onto the phantom: its mesh is where the last state puts it, not where it started.
+    const box = await page.evaluate(() => window.steadysim?.page === 'console'
+      ? { drawn: window.steadysim.objectPoses().box, sent: window.steadysim.lastState?.objects.find((o) => o.id === 'box')?.pose } : undefined);
+    expect(box?.sent).toHaveLength(7);
+    expect(box?.drawn).toEqual(box?.sent);
+    expect(box!.drawn[2]).toBeLessThan(0.01);
     expect(pageLog).toEqual([]);
   });
 
@@ -170,6 +180,11 @@ describe('the surgeon console and the replay viewer in Chromium', () => {
     expect(psm?.recorded).not.toBeNull();
     const err = Math.hypot(...psm.fk.map((v, i) => v - psm.recorded![i]));
     expect(err, 'FK of the recorded joints vs the recorded tip (m)').toBeLessThan(0.0005);
+    // The free box is drawn at its recorded /tf pose of this tick (it fell onto the phantom).
+    const tf = readRecording(file).transforms().find((m) => m.tick === 1000)!.msg.transforms.find((t) => t.child_frame_id === 'box')!;
+    const box = await replay.evaluate(() => (window.steadysim?.page === 'replay' ? window.steadysim.objectPoses().box : undefined));
+    expect(box).toEqual([tf.translation.x, tf.translation.y, tf.translation.z, tf.rotation.x, tf.rotation.y, tf.rotation.z, tf.rotation.w]);
+    expect(box![2]).toBeLessThan(0.01);
     await replay.waitForFunction(() => window.steadysim !== undefined && window.steadysim.framesDrawn > 0, null, { timeout: 10_000 });
     const shot = await replay.locator('#view-orbit').screenshot();
     expect(await shareUnlike(replay, shot, BLANK)).toBeGreaterThan(0.05);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { McapIndexedReader, McapStreamReader, McapWriter, type McapTypes } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
-import { loadScenarioVariants } from '../scenarios/loader.ts';
+import { map } from 'rxjs';
+import { loadScenarioVariants, parseScenario } from '../scenarios/loader.ts';
 import { runScenario } from '../scenarios/runner.ts';
 import { replayRecording } from '../scenarios/recording/replay.ts';
 import { readRecording } from '../scenarios/recording/reader.ts';
@@ -17,6 +18,8 @@ import { SyncFileWritable } from '../scenarios/recording/sync-writable.ts';
 import { decode, encode, type InputMessage } from '../scenarios/recording/topics.ts';
 import { createPsmKinematics } from '../controller/kinematics/psm-kinematics.ts';
 import { main } from '../scenarios/cli.ts';
+import type { TickFrame } from '../controller/frame.ts';
+import type { SimWorld } from '../sim/world.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'steadysim-rec-'));
 // live-*.yaml: scenes for the live server, ten idle minutes headless; their live recordings are tested in server-live.test.ts.
@@ -91,6 +94,50 @@ describe('record → replay --verify', () => {
     }
     expect(n).toBe(12000);
     expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('/tf holds each free object in the world at its body\'s pose (not the fixed phantom), and the run replays', async () => {
+    // A tilted box dropped onto the phantom: it lands on an edge and tips over, so position and rotation change.
+    const text = `name: tipping-box
+duration: 0.4
+robots:
+  - { id: psm1, type: psm, rcm: [0, 0, 0.15] }
+objects:
+  - { id: phantom, shape: box, size: [0.2, 0.2, 0.02], position: [0, 0, -0.01], fixed: true }
+  - { id: box, shape: box, size: [0.02, 0.02, 0.02], position: [0.04, 0.04, 0.03], orientation: [0.258819, 0, 0, 0.9659258] }
+`;
+    const path = join(dir, 'objects.mcap');
+    const scenario = parseScenario(text);
+    const ticks = Math.round(scenario.duration * scenario.rate);
+    let world: SimWorld | undefined;
+    let last: number[] = [];
+    // Taps run after the physics step, as the recorder's does: the body's pose at the last tick.
+    const lastPose = map((f: TickFrame) => {
+      if (f.tick === ticks - 1) {
+        const b = world!.objects.find((o) => o.spec.id === 'box')!.body, p = b.translation(), q = b.rotation();
+        last = [p.x, p.y, p.z, q.x, q.y, q.z, q.w];
+      }
+      return f;
+    });
+    const original = await runScenario(scenario, { record: { path, scenarioText: text }, taps: [lastPose], onPrepared: (run) => { world = run.world; } });
+    const tf = readRecording(path).transforms();
+    expect(tf).toHaveLength(ticks);
+    const poses = tf.map(({ msg }) => {
+      expect(msg.transforms.map((t) => t.child_frame_id)).toEqual(['psm1/rcm', 'psm1/tool_tip', 'box']);
+      const { parent_frame_id, translation: v, rotation: r } = msg.transforms[2];
+      expect(parent_frame_id).toBe('world');
+      return [v.x, v.y, v.z, r.x, r.y, r.z, r.w];
+    });
+    expect(tf[ticks - 1].tick).toBe(ticks - 1);
+    expect(poses[ticks - 1]).toEqual(last);
+    // It fell and tipped over: lower, and turned by tens of degrees.
+    expect(poses[0][2]).toBeCloseTo(0.03, 4);
+    expect(last[2]).toBeLessThan(0.015);
+    const dot = Math.abs(last[3] * 0.258819 + last[6] * 0.9659258);
+    expect(2 * Math.acos(Math.min(1, dot)) * (180 / Math.PI)).toBeGreaterThan(15);
+    const { result, verify } = await replayRecording(path, { verify: true });
+    expect(verify?.ok).toBe(true);
+    expect(result.final_state_hash).toBe(original.final_state_hash);
   });
 
   it('is an indexed MCAP file: the indexed reader finds chunks, channels and every message', async () => {

@@ -6,12 +6,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { StateMessage } from '../ui/protocol.ts';
+import type { ServerMessage, StateMessage } from '../ui/protocol.ts';
 import type { RunningServer } from '../ui/server/index.ts';
 import { replayRecording } from '../scenarios/recording/replay.ts';
 import { readRecording } from '../scenarios/recording/reader.ts';
 import { main } from '../scenarios/cli.ts';
-import { sleep, tempDir, testServer, TestClient, TOKEN, warmUp } from './server-helpers.ts';
+import { ONE_PSM, sleep, tempDir, testServer, TestClient, TOKEN, warmUp } from './server-helpers.ts';
 
 const q0 = [0, 0, 0, 1];
 
@@ -184,6 +184,44 @@ describe('one PSM, live', () => {
     // Back to the test scene, as YAML text.
     op.send({ type: 'command', id: 3, command: { name: 'load_scenario', scenario: readFileSync('test/server-helpers.ts', 'utf8').match(/ONE_PSM = `([^`]+)`/)![1] } });
     expect(await op.next((m) => (m.type === 'ack' || m.type === 'error') && m.id === 3)).toMatchObject({ type: 'ack' });
+    op.close();
+  });
+
+  it('sends the pose of each free object from its body (not the fixed phantom): a box off the phantom falls', async () => {
+    // Nothing under the box: it falls for the whole test, so two states show it at two heights.
+    const box = { p: [0.15, 0.1, 0.05], q: [0, 0, Math.sin(Math.PI / 8), Math.cos(Math.PI / 8)] };
+    const falling = `name: falling-box
+duration: 60
+robots:
+  - { id: psm1, type: psm, rcm: [0, 0, 0.15] }
+objects:
+  - { id: phantom, shape: box, size: [0.2, 0.2, 0.02], position: [0, 0, -0.01], fixed: true }
+  - { id: box, shape: box, size: [0.01, 0.01, 0.01], position: [${box.p.join(', ')}], orientation: [${box.q.join(', ')}] }
+`;
+    const op = await TestClient.operator(server);
+    op.send({ type: 'command', id: 1, command: { name: 'load_scenario', scenario: falling } });
+    const w = await op.next((m) => m.type === 'welcome');
+    expect(w.type === 'welcome' && w.scene.objects.map((o) => [o.id, o.fixed])).toEqual([['phantom', true], ['box', false]]);
+    expect(await op.next((m) => (m.type === 'ack' || m.type === 'error') && m.id === 1)).toMatchObject({ type: 'ack' });
+    const inScene = (m: ServerMessage, tick: number) => m.type === 'state' && m.objects.length > 0 && m.tick >= tick;
+    const a = await op.next<StateMessage>((m) => inScene(m, 150));
+    const b = await op.next<StateMessage>((m) => inScene(m, a.tick + 100));
+    for (const s of [a, b]) {
+      expect(s.objects.map((o) => o.id)).toEqual(['box']);
+      const pose = s.objects[0].pose;
+      expect(pose).toHaveLength(7);
+      // Falling straight down: x, y and the orientation stay; z drops, at most ½ g t² (less: with the world's
+      // millimetre lengthUnit Rapier caps the fall at 0.4 m/s), so these are the body's poses, not the scenario's.
+      expect(pose[0]).toBe(box.p[0]);
+      expect(pose[1]).toBe(box.p[1]);
+      pose.slice(3).forEach((v, i) => expect(v).toBeCloseTo(box.q[i], 6));
+      const fallen = box.p[2] - pose[2];
+      expect(fallen).toBeGreaterThan(0.01);
+      expect(fallen).toBeLessThan(0.5 * 9.81 * (s.t + 0.003) ** 2);
+    }
+    expect(b.objects[0].pose[2]).toBeLessThan(a.objects[0].pose[2] - 0.01);
+    op.send({ type: 'command', id: 2, command: { name: 'load_scenario', scenario: ONE_PSM } });
+    expect(await op.next((m) => (m.type === 'ack' || m.type === 'error') && m.id === 2)).toMatchObject({ type: 'ack' });
     op.close();
   });
 });

@@ -12,7 +12,7 @@ export const PAGE_DIST = join(ROOT, 'ui', 'dist');
 const CONFIG = join(ROOT, 'ui', 'app', 'vite.config.ts');
 const LOCK = join(ROOT, 'ui', '.dist-lock');
 /** What the page is built from: its own files, the protocol, the sim/controller code it bundles, the dependencies. */
-const SOURCES = ['ui/app', 'ui/protocol.ts', 'sim', 'controller', 'scenarios/recording/topics.ts', 'package-lock.json'];
+const SOURCES = ['ui/app', 'ui/protocol.ts', 'sim', 'controller', 'scenarios/recording/topics.ts', 'scenarios/recording/parse-recording.ts', 'package-lock.json'];
 
 function newest(path: string): number {
   let st;

@@ -132,6 +132,11 @@ export interface StateMessage {
   /** Server wall-clock time when the state was sent (ms since epoch), for latency measurement. */
   sentAt: number;
   robots: RobotState[];
+  /**
+   * World pose [x,y,z,qx,qy,qz,qw] of every free (not fixed) object of the scene, from its physics body, in the
+   * order of `welcome.scene.objects`. Fixed objects never move, so they are left out.
+   */
+  objects: { id: string; pose: number[] }[];
   estop: boolean;
   recording: boolean;
   /** Real-time factor over the last second and tick overruns so far. */

@@ -1,7 +1,7 @@
 // Records a run to MCAP (JSON-encoded, chunked and indexed, Foxglove-readable): the operator input as the
-// device delivered it, joint states and commands, the RCM and tool-tip frames, events, and the state hash
-// with the raw numbers behind it. The scenario text and seed go into a `steadysim` metadata record, so
-// `steadysim replay` can run it again.
+// device delivered it, joint states and commands, the RCM and tool-tip frames and those of the free objects,
+// events, and the state hash with the raw numbers behind it. The scenario text and seed go into a `steadysim`
+// metadata record, so `steadysim replay` can run it again.
 //
 // The loop is synchronous; the writer is not. Messages are queued by the tap and written by `flush()`,
 // which the runner awaits between slices of simulated time (one second at most), so a killed run loses at
@@ -165,6 +165,12 @@ export class RunRecorder {
           mat4ToQuat(quat, local);
           transforms.push({ timestamp: stamp, parent_frame_id: `${r.id}/rcm`, child_frame_id: `${r.id}/tool_tip`, translation: { x: local[3], y: local[7], z: local[11] }, rotation: { x: quat[0], y: quat[1], z: quat[2], w: quat[3] } });
         });
+        // Free objects (a peg being handed over) in the world; fixed ones never move and stay out.
+        for (const o of ctx.world.objects) {
+          if (o.spec.fixed) continue;
+          const p = o.body.translation(), q = o.body.rotation();
+          transforms.push({ timestamp: stamp, parent_frame_id: 'world', child_frame_id: o.spec.id, translation: { x: p.x, y: p.y, z: p.z }, rotation: { x: q.x, y: q.y, z: q.z, w: q.w } });
+        }
         this.push(this.channels.tf, tick, { transforms });
       }
       const events = ctx.log.events;

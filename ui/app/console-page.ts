@@ -1,6 +1,6 @@
 // The live surgeon console: connects to the server (through the link worker), draws the scene of its
-// `welcome`, moves the links at every `state`, and — with the operator token — hands keyboard, mouse and
-// gamepad motion to the worker, which sends the `input` at 250 Hz.
+// `welcome`, moves the links and the free objects at every `state`, and — with the operator token — hands
+// keyboard, mouse and gamepad motion to the worker, which sends the `input` at 250 Hz.
 import * as THREE from 'three';
 import type { StateMessage, WelcomeMessage } from '../protocol.ts';
 import { ControlsPanel } from './controls-panel.ts';
@@ -32,6 +32,8 @@ export interface ConsoleDebug {
   /** Longest gap between two input periods over the last second, ms. */
   readonly inputMaxGapMs: number;
   readonly drawMs: number;
+  /** The drawn pose of each free object, [x,y,z,qx,qy,qz,qw]. */
+  objectPoses(): Record<string, number[]>;
 }
 
 const DEVICE_POLL_MS = 16;
@@ -139,6 +141,7 @@ export function startConsole(params: PageParams): ConsoleDebug {
       if (r.id === selected) plots.push(s.t, r);
     }
     if (!ecm && n > 0) endoscope.aimDefault(tips.divideScalar(n));
+    for (const o of s.objects) world.setObjectPose(o.id, o.pose);
     endoscope.axes(right, up, back);
     link.setAxes(right, up, back);
     setText('endoscope-label', ecm ? 'Endoscope view (ECM camera)' : 'Endoscope view (fixed: no ECM in this scene)');
@@ -158,5 +161,6 @@ export function startConsole(params: PageParams): ConsoleDebug {
     get inputsSent() { return link.inputsSent; },
     get inputMaxGapMs() { return link.inputMaxGapMs; },
     get drawMs() { return renderer!.drawMs; },
+    objectPoses: () => renderer!.world?.objectPoses() ?? {},
   };
 }

@@ -1,7 +1,8 @@
 // The replay viewer: opens a SteadySim MCAP recording (file input, a recording the server lists, or
 // `?replay=<url>`), draws its scene, and at each tick of the timeline puts every robot at its recorded joint
 // positions (forward kinematics of the spec's links, the same bundled model the simulator builds its bodies
-// from) with the recorded tool tip from `/tf` as the green marker; the events so far are listed beside it.
+// from) with the recorded tool tip from `/tf` as the green marker, and every free object at its recorded `/tf`
+// pose; the events so far are listed beside it.
 import * as THREE from 'three';
 import type { SceneDescription } from '../protocol.ts';
 import { byId, setText } from './dom.ts';
@@ -10,7 +11,7 @@ import { LinkPoses } from './link-poses.ts';
 import { readRecording, sampleAt, type BrowserRecording } from './mcap-recording.ts';
 import { OrbitView } from './orbit-view.ts';
 import type { PageParams } from './page-url.ts';
-import { sceneFromScenario, specFor } from './recorded-scene.ts';
+import { specFor } from './recorded-scene.ts';
 import { fillRecordingsList } from './recordings-list.ts';
 import { ReplayPlot } from './replay-plot.ts';
 import { ReplayTimeline } from './replay-timeline.ts';
@@ -26,6 +27,8 @@ export interface ReplayDebug {
   readonly lastTick: number;
   /** Per robot: the tool tip the viewer computed from the joints at this tick, and the one recorded in /tf. */
   tips(): Record<string, { fk: number[]; recorded: number[] | null }>;
+  /** The drawn pose of each free object, [x,y,z,qx,qy,qz,qw]. */
+  objectPoses(): Record<string, number[]>;
   readonly framesDrawn: number;
 }
 
@@ -62,7 +65,7 @@ export function startReplay(params: PageParams): ReplayDebug {
     timeline.pause();
     try {
       rec = readRecording(bytes);
-      scene = sceneFromScenario(rec.meta.scenario, rec.dt);
+      scene = rec.scene;
     } catch (e) {
       setText('replay-status', `${name}: ${(e as Error).message}`, 'bad');
       return;
@@ -120,6 +123,10 @@ export function startReplay(params: PageParams): ReplayDebug {
       lines.push(`${d.id}: ${Array.from(d.q, (v, j) => (specFor(model.desc.type).joints[j].type === 'prismatic' ? `${(v * 1000).toFixed(1)} mm` : `${((v * 180) / Math.PI).toFixed(1)}°`)).join(' ')}`);
     }
     if (!ecm && tipCount) endoscope.aimDefault(tipSum.divideScalar(tipCount));
+    for (const o of rec.objects.values()) {
+      const i = sampleAt(o.ticks, tick);
+      if (i >= 0) world.setObjectPose(o.id, o.poses[i]);
+    }
     setText('endoscope-label', ecm ? 'Endoscope view (ECM camera)' : 'Endoscope view (fixed: no ECM in this scene)');
     plot.show(tick * rec.dt);
     setText('replay-time', `tick ${tick} · t = ${(tick * rec.dt).toFixed(3)} s of ${(rec.lastTick * rec.dt).toFixed(3)} s`);
@@ -187,5 +194,6 @@ export function startReplay(params: PageParams): ReplayDebug {
       return out;
     },
     get framesDrawn() { return renderer!.frames; },
+    objectPoses: () => renderer!.world?.objectPoses() ?? {},
   };
 }

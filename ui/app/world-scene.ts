@@ -9,6 +9,8 @@ export const BACKGROUND = 0x20262e;
 export class WorldScene {
   readonly scene = new THREE.Scene();
   readonly robots = new Map<string, RobotModel>();
+  /** Meshes of the free objects by id: the ones `state` (or a recording's `/tf`) moves. */
+  readonly freeObjects = new Map<string, THREE.Mesh>();
   /** A point the cameras aim at by default: the centre of the work (targets, else objects, else below the RCMs). */
   readonly focus = new THREE.Vector3();
 
@@ -29,7 +31,9 @@ export class WorldScene {
     this.scene.add(grid);
 
     for (const o of desc.objects) {
-      this.scene.add(objectMesh(o));
+      const mesh = objectMesh(o);
+      this.scene.add(mesh);
+      if (!o.fixed) this.freeObjects.set(o.id, mesh);
       if (isPhantom(o)) this.scene.add(phantomGrid(o));
     }
     for (const t of desc.targets) {
@@ -65,6 +69,21 @@ export class WorldScene {
     model.setLinkPoses(r.links);
     if (r.tip.length >= 3) model.setTip(r.tip);
     model.setLook(r.safe, selected);
+  }
+
+  /** Puts a free object at its world pose [x,y,z,qx,qy,qz,qw] (z up, as the link poses); unknown ids are ignored. */
+  setObjectPose(id: string, pose: ArrayLike<number>): void {
+    const mesh = this.freeObjects.get(id);
+    if (!mesh || pose.length < 7) return;
+    mesh.position.set(pose[0], pose[1], pose[2]);
+    mesh.quaternion.set(pose[3], pose[4], pose[5], pose[6]);
+  }
+
+  /** The drawn pose [x,y,z,qx,qy,qz,qw] of each free object (for `window.steadysim` and the tests). */
+  objectPoses(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const [id, m] of this.freeObjects) out[id] = [...m.position.toArray(), ...m.quaternion.toArray()];
+    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 // The `state` message (protocol.ts StateMessage), built from the world and the tick frame between two ticks:
 // measured and commanded joints, every link's world pose from the physics bodies, the tool tip (PSM) or the
-// camera (ECM), teleoperation, the raw and filtered hand, tracking errors, contact force. Built at 60 Hz, so it
-// may allocate; numbers are rounded to 0.1 µm / 0.1 µrad to keep the JSON short.
+// camera (ECM), teleoperation, the raw and filtered hand, tracking errors, contact force; the pose of every free
+// object. Built at 60 Hz, so it may allocate; numbers are rounded to 0.1 µm / 0.1 µrad to keep the JSON short.
 import type { RobotState, StateMessage } from '../protocol.ts';
 import type { SimEvent } from '../../controller/events.ts';
 import { TELEOP_STATE_NAMES, type TickFrame } from '../../controller/frame.ts';
@@ -52,6 +52,17 @@ export function robotStates(world: SimWorld, frame: TickFrame): RobotState[] {
   });
 }
 
+/** World poses of the free objects (fixed ones never move: the page keeps them where `welcome` put them). */
+function objectStates(world: SimWorld): StateMessage['objects'] {
+  const out: StateMessage['objects'] = [];
+  for (const o of world.objects) {
+    if (o.spec.fixed) continue;
+    const p = o.body.translation(), q = o.body.rotation();
+    out.push({ id: o.spec.id, pose: [r7(p.x), r7(p.y), r7(p.z), r7(q.x), r7(q.y), r7(q.z), r7(q.w)] });
+  }
+  return out;
+}
+
 export function stateMessage(world: SimWorld, frame: TickFrame, tick: number, x: StateExtras): StateMessage {
   return {
     type: 'state',
@@ -59,6 +70,7 @@ export function stateMessage(world: SimWorld, frame: TickFrame, tick: number, x:
     t: Math.round(tick * frame.dt * 1e9) / 1e9,
     sentAt: x.sentAt,
     robots: robotStates(world, frame),
+    objects: objectStates(world),
     estop: x.estop,
     recording: x.recording,
     realtimeFactor: Math.round(x.realtimeFactor * 1000) / 1000,
