@@ -9,6 +9,10 @@ export const EVENT_KINDS = [
   'input_dropout', 'motor_fault', 'input_latency', 'packet_loss', 'sensor_noise', 'nan_input', 'set',
   // Task events.
   'target_reached',
+  // Exoskeleton: safety triggers, the patient's intent (the truth, from the simulated patient), what the decoders
+  // made of it, and the steps and walking bouts the device started.
+  'velocity_limit', 'torque_limit', 'interaction_limit', 'drive_fault',
+  'intent', 'intent_detected', 'step_start',
 ] as const;
 
 export type EventKind = typeof EVENT_KINDS[number];

@@ -10,6 +10,9 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { eventSchema, matrixSchema, objectSchema, scenarioSchema, tremorFilterSchema, type Scenario } from './schema.ts';
 import { HandTraceError, loadHandTrace } from './hand-trace.ts';
+import { EXO_CONTROLLER_TYPES } from './exo/exo-schema.ts';
+
+const ROBOT_TYPES = ['psm', 'ecm', 'exo'] as const;
 
 /** The values of each discriminated union's tag, for "expected one of …" messages. */
 const DISCRIMINATORS: Record<string, readonly string[]> = {
@@ -406,7 +409,11 @@ function describeIssue(issue: z.core.$ZodIssue, path: readonly PropertyKey[], da
       return got === undefined ? `missing: expected ${issue.expected}` : `expected ${issue.expected}, got ${shown}`;
     case 'invalid_union': {
       const key = path.at(-1);
-      const options = typeof key === 'string' ? DISCRIMINATORS[key] : undefined;
+      // Robot types (robots[i].type) and an exoskeleton's controller types (robots[i].controller.type) are `type`s too.
+      const inRobots = key === 'type' && path[0] === 'robots';
+      const options = inRobots && path.length === 3 ? ROBOT_TYPES
+        : inRobots && path[path.length - 2] === 'controller' ? EXO_CONTROLLER_TYPES
+          : typeof key === 'string' ? DISCRIMINATORS[key] : undefined;
       if (options && issue.errors.length === 0) return `expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`;
       const m = issue.message;
       return m && m !== 'Invalid input' ? `expected ${m}, got ${shown}` : `expected one of the allowed forms, got ${shown}`;

@@ -26,6 +26,8 @@ import { withInputFaults } from './faults.ts';
 import { scenarioTimeline } from './timeline.ts';
 import { RunMetrics } from './metrics/run-metrics.ts';
 import { round } from './round.ts';
+import { prepareExoRun } from './exo/exo-run.ts';
+import type { ExoFrame } from '../controller/exo/exo-frame.ts';
 
 export { METRIC_NAMES } from './schema.ts';
 
@@ -60,6 +62,8 @@ export interface RunResult {
   readonly hash_interval: number;
   readonly hashes: readonly { readonly tick: number; readonly hash: string }[];
   readonly final_state_hash: string;
+  /** Per-stride series where a run has them (the exoskeleton's assistance per joint, per stride). */
+  readonly series?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface RunOptions {
@@ -98,12 +102,18 @@ export interface PreparedRun {
   readonly recorder?: RunRecorder;
   /** The controller's state as hashed (filter memory, targets, commands, modes), written into `out`. */
   controllerState(): Float64Array;
+  /** The exoskeleton's loop state, in an exoskeleton run (controller/exo/exo-frame.ts). */
+  readonly exoFrame?: ExoFrame;
+  /** Names of the numbers of `controllerState` (default: the arms' controller state, `controllerStateLabels`). */
+  controllerLabels?(): string[];
   /** Turns what happened into the result; call once after the last tick. */
   finish(wallSeconds: number): RunResult;
 }
 
 /** Builds the world, the robots, the input and the loop of a scenario, ready to tick. Free `world` when done. */
 export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<PreparedRun> {
+  // The exoskeleton's scene is a world of its own (gait trainer, patient): scenarios/exo/exo-run.ts builds it.
+  if (s.robots.some((r) => r.type === 'exo')) return prepareExoRun(s, opts);
   const R = await loadRapier();
   const seed = opts.seed ?? s.seed;
   const dt = 1 / s.rate;
@@ -117,6 +127,7 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
     const robotConfigs: RobotLoopConfig[] = [];
     const hands = new Map<string, ScriptedHand>();
     for (const r of s.robots) {
+      if (r.type === 'exo') throw new Error('an exoskeleton scenario holds the exoskeleton alone');
       const spec = ROBOT_SPECS[r.type];
       const q0 = r.joints ?? spec.ready;
       if (q0.length !== spec.joints.length) throw new Error(`robots: ${r.id}.joints needs ${spec.joints.length} values (${spec.joints.map((j) => j.name).join(', ')})`);
@@ -235,7 +246,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     if (rec) {
       await rec.open({
         world: run.world, log: run.log, seed: opts.seed ?? s.seed, hashInterval: run.hashInterval,
-        hashes: run.hashes, controllerLabels: controllerStateLabels(run.frame),
+        hashes: run.hashes, controllerLabels: run.controllerLabels?.() ?? controllerStateLabels(run.frame),
       });
       await runTicksSliced(run, Math.round(1 / run.frame.dt), () => rec.flush());
     } else {
@@ -256,7 +267,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
   }
 }
 
-function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
+export function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
   if ('metric' in e) {
     const value = metrics[e.metric];
     const ok = value !== undefined && !Number.isNaN(value) && (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);

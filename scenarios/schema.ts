@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EVENT_KINDS } from '../controller/events.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
 import { ECM_SPEC } from '../sim/robots/ecm.ts';
+import { EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const vec3 = z.tuple([finite, finite, finite]);
@@ -167,7 +168,7 @@ export const eventSchema = z.discriminatedUnion('kind', [
 ]);
 
 const expectSchema = z.union([
-  z.object({ metric: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z0-9_]+$/, 'a metric name such as psm1.rcm_error_max_mm'), min: finite.optional(), max: finite.optional() })
+  z.object({ metric: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z0-9_]+(\.[a-z0-9_]+)?$/, 'a metric name such as psm1.rcm_error_max_mm or exo.knee_rom_deg.left'), min: finite.optional(), max: finite.optional() })
     .strict().refine((e) => e.min !== undefined || e.max !== undefined, 'a metric expectation with min, max or both'),
   z.object({
     event: z.enum(EVENT_KINDS), robot: robotId.optional(),
@@ -206,7 +207,8 @@ export const scenarioSchema = z.object({
   duration: finite.positive().max(3600),
   /** Control and physics rate, Hz. */
   rate: finite.min(100).max(10000).default(1000),
-  robots: z.array(robotSchema).min(1),
+  /** Surgical arms (psm, ecm), or one exoskeleton (exo) with its patient: see scenarios/exo/exo-schema.ts. */
+  robots: z.array(z.discriminatedUnion('type', [robotSchema, exoRobotSchema])).min(1),
   objects: z.array(objectSchema).default([]),
   targets: z.array(targetSchema).default([]),
   controller: z.record(robotId, controllerSchema).default({}),
@@ -230,11 +232,27 @@ export const scenarioSchema = z.object({
   for (const key of Object.keys(s.controller)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['controller', key], message: `no robot '${key}' in robots` });
   for (const key of Object.keys(s.input)) if (!known(key)) ctx.addIssue({ code: 'custom', path: ['input', key], message: `no robot '${key}' in robots` });
   const robotType = new Map(s.robots.map((r) => [r.id, r.type]));
+  // The exoskeleton's scene is the gait trainer: it holds the exoskeleton alone, driven by its patient.
+  const exoIndex = s.robots.findIndex((r) => r.type === 'exo');
+  if (exoIndex >= 0) {
+    if (s.robots.length > 1) ctx.addIssue({ code: 'custom', path: ['robots'], message: 'the exoskeleton is alone in its scenario (no psm or ecm beside it)' });
+    if (s.objects.length > 0) ctx.addIssue({ code: 'custom', path: ['objects'], message: 'the exoskeleton scene has no objects (the treadmill is built in)' });
+    if (s.targets.length > 0) ctx.addIssue({ code: 'custom', path: ['targets'], message: 'targets are for surgical arms; the exoskeleton has none' });
+  }
+  const jointsOf = (id: string): readonly string[] => {
+    const r = s.robots.find((x) => x.id === id)!;
+    return r.type === 'exo' ? exoJointNames(r.ankle) : ROBOT_JOINTS[r.type];
+  };
   // The ECM is not teleoperated (yet): it holds its joints, so it takes no operator input and no teleop events.
   for (const key of Object.keys(s.input)) {
     if (robotType.get(key) === 'ecm') ctx.addIssue({ code: 'custom', path: ['input', key], message: `robot '${key}' is an ECM: it takes no operator input (it holds its joints)` });
+    if (robotType.get(key) === 'exo') ctx.addIssue({ code: 'custom', path: ['input', key], message: `robot '${key}' is an exoskeleton: its patient drives it (robots[].patient), not an operator input` });
+  }
+  for (const key of Object.keys(s.controller)) {
+    if (robotType.get(key) === 'exo') ctx.addIssue({ code: 'custom', path: ['controller', key], message: `robot '${key}' is an exoskeleton: its controller goes in its robot entry (robots[].controller)` });
   }
   s.robots.forEach((r, i) => {
+    if (r.type === 'exo') return;
     const n = ROBOT_JOINTS[r.type].length;
     if (r.joints && r.joints.length !== n) {
       ctx.addIssue({ code: 'custom', path: ['robots', i, 'joints'], message: `expected ${n} joint values (${ROBOT_JOINTS[r.type].join(', ')}), got ${r.joints.length}` });
@@ -248,6 +266,8 @@ export const scenarioSchema = z.object({
   s.events.forEach((e, i) => {
     if ('robot' in e && !known(e.robot)) {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `no robot '${e.robot}' in robots` });
+    } else if ('robot' in e && (e.kind === 'disable' || e.kind === 'set' || e.kind === 'sensor_noise') && robotType.get(e.robot) === 'exo') {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an exoskeleton: ${e.kind} does not apply (its events are estop, reset, enable, motor_fault)` });
     } else if ('robot' in e && TELEOP_EVENTS.has(e.kind) && robotType.get(e.robot) === 'ecm') {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an ECM: it is not teleoperated, so ${e.kind} does not apply` });
     } else if ('robot' in e && INPUT_EVENTS.has(e.kind) && !(e.robot in s.input)) {
@@ -255,16 +275,17 @@ export const scenarioSchema = z.object({
     }
     if (e.t > s.duration) ctx.addIssue({ code: 'custom', path: ['events', i, 't'], message: `event at ${e.t} s is after the end of the run (${s.duration} s)` });
     if ((e.kind === 'motor_fault' || (e.kind === 'sensor_noise' && e.joint !== undefined)) && known(e.robot)) {
-      const joints = ROBOT_JOINTS[robotType.get(e.robot)!];
+      const joints = jointsOf(e.robot);
       if (!joints.includes(e.joint!)) ctx.addIssue({ code: 'custom', path: ['events', i, 'joint'], message: `robot '${e.robot}' has no joint '${e.joint}'; expected one of ${joints.join(', ')}` });
     }
   });
   s.expect.forEach((e, i) => {
     if ('robot' in e && e.robot !== undefined && !known(e.robot)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'robot'], message: `no robot '${e.robot}' in robots` });
     if ('final_tip' in e && !known(e.final_tip)) ctx.addIssue({ code: 'custom', path: ['expect', i, 'final_tip'], message: `no robot '${e.final_tip}' in robots` });
+    else if ('final_tip' in e && robotType.get(e.final_tip) === 'exo') ctx.addIssue({ code: 'custom', path: ['expect', i, 'final_tip'], message: `robot '${e.final_tip}' is an exoskeleton: it has no tool tip (use its metrics)` });
     if ('metric' in e) {
-      const [owner, metric] = e.metric.split('.');
-      const names: readonly string[] | undefined = known(owner) ? METRIC_NAMES : objectIds.has(owner) ? OBJECT_METRIC_NAMES : undefined;
+      const owner = e.metric.slice(0, e.metric.indexOf('.')), metric = e.metric.slice(owner.length + 1);
+      const names: readonly string[] | undefined = known(owner) ? (robotType.get(owner) === 'exo' ? EXO_METRIC_NAMES : METRIC_NAMES) : objectIds.has(owner) ? OBJECT_METRIC_NAMES : undefined;
       if (!names) ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `no robot or object '${owner}' in robots or objects` });
       else if (!names.includes(metric)) {
         ctx.addIssue({ code: 'custom', path: ['expect', i, 'metric'], message: `unknown metric '${metric}'; expected one of ${names.join(', ')}` });
@@ -274,7 +295,7 @@ export const scenarioSchema = z.object({
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
-export type ScenarioRobot = Scenario['robots'][number];
+export type ScenarioRobot = Exclude<Scenario['robots'][number], { type: 'exo' }>;
 export type ScenarioController = z.output<typeof controllerSchema>;
 export type ScenarioInput = z.output<typeof inputSchema>;
 export type ScenarioEvent = Scenario['events'][number];

@@ -18,6 +18,7 @@ export class StateHasher {
     let n = 1; // tick
     for (const r of this.world.robots) n += r.bodyCount * 13 + r.position.length * 2;
     n += this.world.objects.length * 13;
+    for (const m of this.world.mechanisms) n += m.stateLength;
     return n + controllerLength;
   }
 
@@ -36,6 +37,7 @@ export class StateHasher {
       for (const j of r.spec.joints) out.push(`${r.id} joint ${j.name} velocity`);
     }
     for (const obj of this.world.objects) for (const c of body) out.push(`object ${obj.spec.id} ${c}`);
+    for (const m of this.world.mechanisms) out.push(...m.stateLabels());
     return out.concat(controller);
   }
 
@@ -55,6 +57,7 @@ export class StateHasher {
       b[o++] = t.x; b[o++] = t.y; b[o++] = t.z; b[o++] = q.x; b[o++] = q.y; b[o++] = q.z; b[o++] = q.w;
       b[o++] = v.x; b[o++] = v.y; b[o++] = v.z; b[o++] = w.x; b[o++] = w.y; b[o++] = w.z;
     }
+    for (const m of this.world.mechanisms) o = m.writeState(b, o);
     if (controllerState) b.set(controllerState, o);
     return bytesToHex(sha256(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
   }

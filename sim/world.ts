@@ -15,12 +15,45 @@ export interface WorldOptions {
    * 13 µs on the PSM. 3 holds the RCM within 0.07 mm in every library scenario, as 4 and 8 did.
    */
   readonly solverIterations?: number;
+  /**
+   * Rapier's length unit, m (default 0.001, the millimetre scene of the arms). Rapier also caps every body's
+   * speed at 400 length units per second (measured: 0.4 m/s at 0.001), so a scene whose bodies move faster (the
+   * exoskeleton's swinging feet) needs a larger one.
+   */
+  readonly lengthUnit?: number;
 }
 
 export interface WorldSnapshot {
   readonly tick: number;
   readonly physics: Uint8Array;
   readonly robots: readonly Float64Array[];
+  readonly mechanisms?: readonly Float64Array[];
+}
+
+/**
+ * Anything besides robots and objects that lives in the world and takes part in each step (the exoskeleton with
+ * its patient, sim/exo/): forces in before the Rapier step, state out after it, its share of the state hash.
+ */
+export interface WorldMechanism {
+  readonly id: string;
+  beforeStep(): void;
+  afterStep(): void;
+  /** How many numbers `writeState` writes into the state hash, and their names. */
+  readonly stateLength: number;
+  writeState(out: Float64Array, offset: number): number;
+  stateLabels(): string[];
+  /** Its own state beyond the bodies, for snapshots; `load` re-binds to the restored world. */
+  save(): Float64Array;
+  load(world: World, data: Float64Array): void;
+  /** Joint states to record each tick (fresh after every step), if it has joints. */
+  readonly jointStates?: MechanismJointStates;
+}
+
+export interface MechanismJointStates {
+  readonly names: readonly string[];
+  readonly position: Float64Array;
+  readonly velocity: Float64Array;
+  readonly effort: Float64Array;
 }
 
 export class SimWorld {
@@ -29,6 +62,7 @@ export class SimWorld {
   world: World;
   readonly robots: SimRobot[] = [];
   readonly objects: SimObject[] = [];
+  readonly mechanisms: WorldMechanism[] = [];
   tick = 0;
   private readonly events: EventQueue;
   private readonly onContactForce = (e: TempContactForceEvent): void => this.collectContact(e);
@@ -46,7 +80,7 @@ export class SimWorld {
     // points until the bodies have moved centimetres, so jaws closing on a peg pushed against stale points
     // and passed through it, and two instruments 10 mm apart pushed each other. Runs without contacts keep
     // their state hashes.
-    this.world.lengthUnit = 0.001;
+    this.world.lengthUnit = options.lengthUnit ?? 0.001;
     this.events = new R.EventQueue(true);
   }
 
@@ -66,6 +100,12 @@ export class SimWorld {
     return obj;
   }
 
+  /** Adds a mechanism that is already built into `world` (its bodies created in a fixed order). */
+  addMechanism(m: WorldMechanism): void {
+    this.mechanisms.push(m);
+    this.hasher = undefined;
+  }
+
   robot(id: string): SimRobot {
     const r = this.robots.find((x) => x.id === id);
     if (!r) throw new Error(`no robot '${id}' in the world`);
@@ -79,9 +119,12 @@ export class SimWorld {
       robots[i].write();
       robots[i].contactForce = 0;
     }
+    const mech = this.mechanisms;
+    for (let i = 0; i < mech.length; i++) mech[i].beforeStep();
     this.pipelineStep();
     this.events.drainContactForceEvents(this.onContactForce);
     for (let i = 0; i < robots.length; i++) robots[i].read();
+    for (let i = 0; i < mech.length; i++) mech[i].afterStep();
     this.tick++;
   }
 
@@ -92,6 +135,7 @@ export class SimWorld {
   stepPhysicsOnly(): void {
     const robots = this.robots;
     for (let i = 0; i < robots.length; i++) robots[i].write();
+    for (let i = 0; i < this.mechanisms.length; i++) this.mechanisms[i].beforeStep();
     this.pipelineStep();
     this.tick++;
   }
@@ -122,6 +166,7 @@ export class SimWorld {
       tick: this.tick,
       physics: this.world.takeSnapshot(),
       robots: this.robots.map((r) => r.saveState()),
+      mechanisms: this.mechanisms.map((m) => m.save()),
     };
   }
 
@@ -131,6 +176,7 @@ export class SimWorld {
     old.free();
     this.tick = s.tick;
     this.robots.forEach((r, i) => r.loadState(this.world, s.robots[i]));
+    this.mechanisms.forEach((m, i) => { if (s.mechanisms?.[i]) m.load(this.world, s.mechanisms[i]); });
     for (const o of this.objects) o.body = this.world.getRigidBody(o.bodyHandle);
   }
 

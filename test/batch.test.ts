@@ -11,6 +11,7 @@ import { escapeXml, junitXml } from '../scenarios/junit.ts';
 import { batchWorkerEntry, bundleCacheDir, bundleUpToDate } from '../scenarios/batch-worker-bundle.ts';
 import { readRecording } from '../scenarios/recording/reader.ts';
 import pkg from '../package.json' with { type: 'json' };
+import type { ScenarioRobot } from '../scenarios/schema.ts';
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/steadysim.js', ...args], { encoding: 'utf8' });
@@ -141,7 +142,7 @@ describe('steadysim batch', () => {
     const ok = plan.runs[0];
     const crash: PlannedRun = {
       ...ok, index: 1, name: 'crash', dir: 'crash',
-      scenario: { ...ok.scenario, robots: [{ ...ok.scenario.robots[0], type: 'no-such-arm' as 'psm' }] },
+      scenario: { ...ok.scenario, robots: [{ ...(ok.scenario.robots[0] as ScenarioRobot), type: 'no-such-arm' as 'psm' }] },
     };
     const broken: BatchPlan = { files: [{ ...plan.files[0], runs: [ok, crash] }], runs: [ok, crash] };
     const seen: string[] = [];

@@ -62,7 +62,7 @@ export class RunRecorder {
   private readonly queue: Queued[] = [];
   private readonly inputChannels = new Map<string, number>();
   private pendingInputs: { robot: string; m: InputMessage }[] = [];
-  private channels = { events: 0, hash: 0, tf: 0, joints: [] as number[], command: [] as number[] };
+  private channels = { events: 0, hash: 0, tf: 0, joints: [] as number[], command: [] as number[], mechanisms: [] as number[] };
   private ctx: RecordContext | undefined;
   private meta: SteadySimMetadata | undefined;
   private dtNs = 0n;
@@ -104,6 +104,8 @@ export class RunRecorder {
       this.channels.joints.push(await channel(topic.jointStates(r.id), sid.joints));
       this.channels.command.push(await channel(topic.command(r.id), sid.command));
     }
+    // Mechanisms with joints (the exoskeleton and its patient): their joint states per tick.
+    for (const m of world.mechanisms) if (m.jointStates) this.channels.mechanisms.push(await channel(topic.jointStates(m.id), sid.joints));
     this.channels.tf = await channel(topic.tf, sid.tf);
     this.channels.events = await channel(topic.events, sid.log);
     this.channels.hash = await channel(topic.hash, sid.hash);
@@ -172,6 +174,15 @@ export class RunRecorder {
           transforms.push({ timestamp: stamp, parent_frame_id: 'world', child_frame_id: o.spec.id, translation: { x: p.x, y: p.y, z: p.z }, rotation: { x: q.x, y: q.y, z: q.z, w: q.w } });
         }
         this.push(this.channels.tf, tick, { transforms });
+        let k = 0;
+        for (const m of ctx.world.mechanisms) {
+          const js = m.jointStates;
+          if (!js) continue;
+          this.push(this.channels.mechanisms[k++], tick, {
+            timestamp: stamp,
+            joints: js.names.map((name, j) => ({ name, position: js.position[j], velocity: js.velocity[j], effort: js.effort[j] })),
+          });
+        }
       }
       const events = ctx.log.events;
       for (; this.eventsSeen < events.length; this.eventsSeen++) this.pushEvent(events[this.eventsSeen]);

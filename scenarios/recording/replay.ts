@@ -127,7 +127,9 @@ class Checker {
       const list = this.samples.get(f.tick);
       if (list) {
         for (const s of list) {
-          const r = w.robots[s.robot];
+          // An arm, or a mechanism with joints (the exoskeleton) by the same id.
+          const id = this.robots[s.robot];
+          const r = w.robots.find((x) => x.id === id) ?? { id, ...w.mechanisms.find((m) => m.id === id)!.jointStates! };
           this.compared++;
           if (this.firstTick !== undefined) continue;
           const diffs: Difference[] = [];
