@@ -6,6 +6,11 @@ import { SimRobot, type RobotPose } from './robot.ts';
 import { buildObject, type ObjectSpec, type SimObject } from './environment.ts';
 import { StateHasher } from './state-hash.ts';
 
+// Rapier's raw step takes a hook object and two filter functions; with no hooks it is given nothing for each
+// (what World.step passes when it has no hooks).
+const NO_HOOKS = undefined as unknown as object; // the binding's type says object; Rapier accepts undefined
+const NO_FILTER = null as unknown as Function; // the binding types it Function; Rapier tests it for null
+
 export interface WorldOptions {
   /** Physics step, s. Default 1 ms (1 kHz, the dVRK teleoperation rate). */
   readonly dt?: number;
@@ -65,7 +70,19 @@ export class SimWorld {
   readonly mechanisms: WorldMechanism[] = [];
   tick = 0;
   private readonly events: EventQueue;
-  private readonly onContactForce = (e: TempContactForceEvent): void => this.collectContact(e);
+  /**
+   * One event wrapper for every contact-force event, and one callback: `EventQueue.drainContactForceEvents`
+   * makes a new wrapper and a new closure on every call, i.e. every tick, events or not.
+   */
+  private readonly contactEvent: TempContactForceEvent;
+  /** The world's gravity as Rapier's raw vector, made on the first step (gravity never changes in a run). */
+  private rawGravity: ReturnType<Rapier['VectorOps']['intoRaw']> | undefined;
+  private readonly onRawContactForce = (raw: TempContactForceEvent['raw']): void => {
+    const e = this.contactEvent;
+    e.raw = raw;
+    this.collectContact(e);
+    e.free(); // frees `raw`, as Rapier's own drain does
+  };
   private hasher: StateHasher | undefined;
 
   constructor(R: Rapier, options: WorldOptions = {}) {
@@ -82,6 +99,7 @@ export class SimWorld {
     // their state hashes.
     this.world.lengthUnit = options.lengthUnit ?? 0.001;
     this.events = new R.EventQueue(true);
+    this.contactEvent = new R.TempContactForceEvent();
   }
 
   addRobot(id: string, spec: RobotSpec, base: RobotPose, q0: readonly number[] = spec.ready): SimRobot {
@@ -122,7 +140,7 @@ export class SimWorld {
     const mech = this.mechanisms;
     for (let i = 0; i < mech.length; i++) mech[i].beforeStep();
     this.pipelineStep();
-    this.events.drainContactForceEvents(this.onContactForce);
+    this.events.raw.drainContactForceEvents(this.onRawContactForce);
     for (let i = 0; i < robots.length; i++) robots[i].read();
     for (let i = 0; i < mech.length; i++) mech[i].afterStep();
     this.tick++;
@@ -141,15 +159,19 @@ export class SimWorld {
   }
 
   /**
-   * Rapier's step without `World.step`'s epilogue: after every step it calls `mapNewSoftBodies`, which walks
-   * every body and collider handle through a JS callback (a Map lookup each) to wrap the pieces torn soft bodies
-   * split off. Our worlds hold no soft bodies and create every body and collider through the API (which wraps
-   * them at creation), so the walk finds nothing — and cost 0.6 µs per collider, a fifth of the PSM's step.
+   * Rapier's step through its raw pipeline, without the two costs of `World.step` that buy us nothing: after
+   * every step it calls `mapNewSoftBodies`, which walks every body and collider handle through a JS callback (a
+   * Map lookup each) to wrap the pieces torn soft bodies split off — our worlds hold no soft bodies and create
+   * every body and collider through the API, which wraps them at creation; the walk cost 0.6 µs per collider, a
+   * fifth of the PSM's step — and it converts the gravity vector into a new wasm object (with a finalizer) each
+   * step, where ours is made once. No physics hooks: every filter is an interaction group.
    */
   private pipelineStep(): void {
     const w = this.world;
-    w.physicsPipeline.step(w.gravity, w.integrationParameters, w.islands, w.broadPhase, w.narrowPhase, w.bodies, w.colliders,
-      w.softBodies, w.impulseJoints, w.multibodyJoints, w.ccdSolver, this.events);
+    const g = (this.rawGravity ??= this.R.VectorOps.intoRaw(w.gravity));
+    w.physicsPipeline.raw.stepWithEvents(g, w.integrationParameters.raw, w.islands.raw, w.broadPhase.raw, w.narrowPhase.raw,
+      w.bodies.raw, w.colliders.raw, w.softBodies.raw, w.impulseJoints.raw, w.multibodyJoints.raw, w.ccdSolver.raw,
+      this.events.raw, NO_HOOKS, NO_FILTER, NO_FILTER);
   }
 
   private collectContact(e: TempContactForceEvent): void {
@@ -204,5 +226,7 @@ export class SimWorld {
   free(): void {
     this.world.free();
     this.events.free();
+    this.rawGravity?.free();
+    this.rawGravity = undefined;
   }
 }
