@@ -9,6 +9,8 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { tremorBench, type TremorRow } from './tremor-bench.ts';
 import { batchBench } from './batch-bench.ts';
 import { round } from '../scenarios/round.ts';
+import { SimExo } from '../sim/exo/sim-exo.ts';
+import type { SimWorld } from '../sim/world.ts';
 
 interface SceneRow {
   name: string;
@@ -29,21 +31,50 @@ function scenarioFile(name: string): Scenario {
   return parseScenario(readFileSync(path, 'utf8'), path);
 }
 
-/** Joint commands of every robot at every tick, recorded from one run of the loop. */
+/**
+ * The exoskeleton's commands as its controller and the patient model write them before each step: drive modes,
+ * set points, torques, gains (guidance changes them), the patient's muscle torques and the belt speed.
+ */
+const EXO_COMMANDS = ['mode', 'commandPosition', 'commandVelocity', 'commandEffort', 'stiffness', 'damping', 'effortScale', 'muscleTorque'] as const;
+
+function exoCommandLength(exo: SimExo): number {
+  return EXO_COMMANDS.reduce((n, k) => n + exo[k].length, 1);
+}
+
+function saveExoCommands(exo: SimExo, out: Float64Array): void {
+  let o = 0;
+  for (const k of EXO_COMMANDS) { out.set(exo[k], o); o += exo[k].length; }
+  out[o] = exo.beltSpeedCommand;
+}
+
+function loadExoCommands(exo: SimExo, row: Float64Array): void {
+  let o = 0;
+  for (const k of EXO_COMMANDS) { const a = exo[k]; for (let i = 0; i < a.length; i++) a[i] = row[o++]; }
+  exo.beltSpeedCommand = row[o];
+}
+
+/** Commands of every robot and of the exoskeleton at every tick, recorded from one run of the loop. */
 async function recordCommands(s: Scenario): Promise<Float64Array[]> {
   const out: Float64Array[] = [];
+  let world: SimWorld | undefined;
   const run = await prepareRun(s, {
     taps: [map((f) => {
-      for (const rf of f.robots) {
-        const hw = rf.hw;
-        // Commands as they were written before this tick's step.
+      // Commands as they were written before this tick's step (the step does not change them).
+      for (const hw of world!.robots) {
         const row = new Float64Array(hw.mode.length * 3);
         for (let j = 0; j < hw.mode.length; j++) { row[3 * j] = hw.mode[j]; row[3 * j + 1] = hw.commandPosition[j]; row[3 * j + 2] = hw.mode[j] ? hw.commandEffort[j] : hw.commandVelocity[j]; }
+        out.push(row);
+      }
+      for (const m of world!.mechanisms) {
+        if (!(m instanceof SimExo)) continue;
+        const row = new Float64Array(exoCommandLength(m));
+        saveExoCommands(m, row);
         out.push(row);
       }
       return f;
     })],
   });
+  world = run.world;
   runTicks(run);
   run.world.free();
   return out;
@@ -70,6 +101,7 @@ async function timeBare(s: Scenario, commands: readonly Float64Array[], readBack
   const n = run.ticks;
   const t0 = performance.now();
   let k = 0;
+  const exos = world.mechanisms.filter((m): m is SimExo => m instanceof SimExo);
   for (let t = 0; t < n; t++) {
     for (let r = 0; r < robots.length; r++) {
       const row = commands[k++];
@@ -80,6 +112,7 @@ async function timeBare(s: Scenario, commands: readonly Float64Array[], readBack
         if (hw.mode[j]) hw.commandEffort[j] = row[3 * j + 2]; else hw.commandVelocity[j] = row[3 * j + 2];
       }
     }
+    for (let e = 0; e < exos.length; e++) loadExoCommands(exos[e], commands[k++]);
     if (readBack) world.step(); else world.stepPhysicsOnly();
   }
   const us = ((performance.now() - t0) * 1000) / n;
@@ -116,7 +149,7 @@ async function sceneBench(name: string, file: string): Promise<SceneRow> {
 }
 
 
-const scenes = [await sceneBench('single-psm-1khz', 'reach-targets')];
+const scenes = [await sceneBench('single-psm-1khz', 'reach-targets'), await sceneBench('exoskeleton-1khz', 'exo-healthy-position')];
 const tremor: TremorRow[] = tremorBench();
 const batch = await batchBench();
 
@@ -126,8 +159,8 @@ if (json) {
   console.log('Speed (median of %d interleaved trials). physics = the bare simulated hardware step of the same world with the same', TRIALS);
   console.log('commands (write commands, Rapier step, read joint and contact state back); tick = our whole loop; ratio = tick / physics.');
   console.table(scenes);
-  const s = scenes[0];
-  console.log(`targets: ratio ≤ 1.25 → ${s.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → ${s.realtime_factor >= 10 ? 'met' : 'NOT met'}`);
+  const [psm, exo] = scenes;
+  console.log(`targets: PSM ratio ≤ 1.25 → ${psm.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → PSM ${psm.realtime_factor >= 10 ? 'met' : 'NOT met'}, exoskeleton ${exo.realtime_factor >= 10 ? 'met' : 'NOT met'}`);
   console.log('\nTremor filters on a 9 Hz, 0.3 mm tremor over minimum-jerk reaches (10 s at 1 kHz)');
   console.table(tremor);
   console.log(`\nBatch: the library (${batch.scenarios}, ${batch.runs} runs, ${batch.simulated_s} s simulated) on worker threads, wall time incl. start-up, best of ${batch.trials}`);
