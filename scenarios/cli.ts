@@ -24,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let code = EXIT_PASSED;
   const program = new Command()
     .name('steadysim')
-    .description('SteadySim: control simulator for surgical robots (dVRK-style PSM) with tremor compensation and motion scaling.')
+    .description('SteadySim: control simulator for surgical robots (dVRK-style PSM and ECM, with tremor compensation and motion scaling) and rehabilitation exoskeletons (a patient on a gait trainer).')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -179,7 +179,9 @@ async function runCommand(file: string, o: RunCliOptions, variant?: LoadedScenar
     });
   } catch (e) {
     if (showProgress) process.stderr.write('\n');
-    process.stderr.write(`invalid scenario:\n${file}: ${(e as Error).message}\n`);
+    // A file the run could not write (the recording) is not a fault of the scenario: say which.
+    const io = (e as NodeJS.ErrnoException).code !== undefined && (e as NodeJS.ErrnoException).path !== undefined;
+    process.stderr.write(io ? `cannot write: ${(e as Error).message}\n` : `invalid scenario:\n${file}: ${(e as Error).message}\n`);
     return EXIT_INVALID;
   }
   if (showProgress) process.stderr.write('\r\x1b[K');

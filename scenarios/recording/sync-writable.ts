@@ -1,7 +1,8 @@
 // An MCAP IWritable over a file descriptor, written synchronously: every record the writer hands over is in
 // the operating system's hands before the call returns, so a run killed at any point keeps every chunk
 // written so far. (The writer's own async API is still awaited; this just never leaves data in our buffers.)
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { IWritable } from '@mcap/core';
 
 export class SyncFileWritable implements IWritable {
@@ -9,6 +10,7 @@ export class SyncFileWritable implements IWritable {
   private offset = 0n;
 
   constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true }); // `--record out/today/run.mcap` before out/today exists
     this.fd = openSync(path, 'w');
   }
 
