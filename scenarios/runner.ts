@@ -28,6 +28,9 @@ import { RunMetrics } from './metrics/run-metrics.ts';
 import { round } from './round.ts';
 import { prepareExoRun } from './exo/exo-run.ts';
 import type { ExoFrame } from '../controller/exo/exo-frame.ts';
+import type { ExoControllerHandle } from '../controller/exo/controllers.ts';
+import type { ReferenceGait } from '../controller/exo/normative-gait.ts';
+import type { SimExo } from '../sim/exo/sim-exo.ts';
 
 export { METRIC_NAMES } from './schema.ts';
 
@@ -104,6 +107,8 @@ export interface PreparedRun {
   controllerState(): Float64Array;
   /** The exoskeleton's loop state, in an exoskeleton run (controller/exo/exo-frame.ts). */
   readonly exoFrame?: ExoFrame;
+  /** The exoskeleton, its controller and reference gait, in an exoskeleton run (the live server reads and sets them). */
+  readonly exo?: { readonly sim: SimExo; readonly controller: ExoControllerHandle; readonly gait: ReferenceGait };
   /** Names of the numbers of `controllerState` (default: the arms' controller state, `controllerStateLabels`). */
   controllerLabels?(): string[];
   /** Turns what happened into the result; call once after the last tick. */

@@ -206,4 +206,34 @@ describe('the surgeon console and the replay viewer in Chromium', () => {
     expect(await replay.textContent('#replay-status')).toContain('browser-replay');
     await replay.close();
   });
+
+  it('the Scene control loads the exoskeleton: patient and treadmill drawn, gait plots fill, guidance set live', async () => {
+    // The emergency stop of the test before stays engaged across a scene change: reset it first.
+    await page.click('#reset');
+    await page.fill('#scene-input', 'exo-healthy-position');
+    await page.click('#scene-load');
+    await page.waitForFunction(() => {
+      const s = window.steadysim;
+      return s?.page === 'console' && s.welcome?.scene.exo !== undefined && s.exo !== undefined && s.lastState?.exo !== undefined;
+    }, null, { timeout: 30_000 });
+    // About two strides at 100 steps/min walk the gait plots' bins full.
+    await page.waitForFunction(() => window.steadysim?.page === 'console' && (window.steadysim.exo?.gaitSamples ?? 0) > 120, null, { timeout: 30_000 });
+    const drawn = await page.evaluate(() => (window.steadysim?.page === 'console' ? { poses: window.steadysim.exo?.segmentPoses(), sent: window.steadysim.lastState?.exo?.segments } : undefined));
+    expect(Object.keys(drawn!.poses!)).toEqual(['pelvis', 'thigh_left', 'shank_left', 'foot_left', 'thigh_right', 'shank_right', 'foot_right']);
+    expect(drawn!.poses!.pelvis[2]).toBeGreaterThan(0.8); // the hips, not the origin: the state moved the meshes
+    expect(await page.isVisible('#exo-plots')).toBe(true);
+    expect(await page.isVisible('#plot-hand')).toBe(false);
+    const shot = await page.locator('#view-orbit').screenshot();
+    expect(await shareUnlike(page, shot, BLANK), 'orbit view: share of pixels unlike the background').toBeGreaterThan(0.05);
+    // The guidance slider and controller select send `set`; the server reports them back in state.exo.
+    await page.selectOption('#exo-controller', 'impedance');
+    await page.locator('#exo-guidance').fill('0.6'); // fires input and change, as a drag of the slider does
+    const st = await viewer.waitFor('the exoskeleton at impedance 0.6', (x) => x.exo?.controller === 'impedance' && x.exo.guidanceSetting === 0.6);
+    expect(st.exo!.guidance.every((g) => g === 0.6)).toBe(true);
+    await page.waitForFunction(() => document.getElementById('hud-exo-controller')?.textContent === 'impedance, guidance 0.60', null, { timeout: 10_000 });
+    await page.waitForFunction(() => window.steadysim?.page === 'console' && (window.steadysim.lastState?.exo?.strides ?? 0) >= 3, null, { timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, 'exo.png') });
+    await page.locator('#exo-plots').screenshot({ path: join(SHOTS, 'exo-plots.png') });
+    expect(pageLog).toEqual([]);
+  });
 });

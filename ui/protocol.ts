@@ -41,6 +41,10 @@ export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adaptive'), band_hz: z.tuple([finite.positive(), finite.positive()]).optional(), mu: finite.positive().lt(1).optional() }).strict(),
 ]);
 
+/** The exoskeleton's joint controllers (controller/exo/controllers.ts). */
+export const EXO_CONTROLLERS = ['position', 'impedance', 'path', 'aan'] as const;
+export type ExoControllerKind = typeof EXO_CONTROLLERS[number];
+
 export const commandSchema = z.object({
   type: z.literal('command'),
   /** Echoed in the `ack` or `error` reply. */
@@ -49,7 +53,14 @@ export const commandSchema = z.object({
     z.object({ name: z.literal('estop') }).strict(),
     z.object({ name: z.literal('reset') }).strict(),
     z.object({ name: z.literal('enable'), robot: robotId }).strict(),
-    z.object({ name: z.literal('set'), robot: robotId, scale: finite.positive().max(10).optional(), tremor_filter: tremorFilterSchema.optional() }).strict(),
+    /**
+     * Controller settings. A PSM takes `scale` and `tremor_filter`; the exoskeleton takes `guidance` (0 … 1: the
+     * share of the impedance, the path's support, aan's assistance) and `controller` (switches the joint controller).
+     */
+    z.object({
+      name: z.literal('set'), robot: robotId, scale: finite.positive().max(10).optional(), tremor_filter: tremorFilterSchema.optional(),
+      guidance: finite.min(0).max(1).optional(), controller: z.enum(EXO_CONTROLLERS).optional(),
+    }).strict(),
     /** Replace the live scene by a scenario (a library name such as `reach-targets`, or YAML text). */
     z.object({ name: z.literal('load_scenario'), scenario: z.string().min(1).max(200_000) }).strict(),
     z.object({ name: z.literal('start_recording') }).strict(),
@@ -81,10 +92,48 @@ export interface RobotDescription {
   links: LinkDescription[];
 }
 
+/**
+ * One drawn part of the patient, in its body's frame (x forward, z up when standing; a thigh or shank hangs from
+ * its proximal joint at the origin along −z): a capsule from `from` to `to`, or a box.
+ */
+export type ExoSegmentShape =
+  | { kind: 'capsule'; from: number[]; to: number[]; radius: number }
+  | { kind: 'box'; center: number[]; halfExtents: number[] };
+
+/** The exoskeleton scene (a robot of type `exo`): the patient, the orthosis, the treadmill, the reference gait. */
+export interface ExoDescription {
+  id: string;
+  patient: { height: number; mass: number };
+  /** The patient's bodies, in the order of `state.exo.segments`: pelvis, thigh_left, shank_left, foot_left, thigh_right, … */
+  segments: { name: string; length: number; shape: ExoSegmentShape }[];
+  /** Limb joints in the order of `state.exo.limbQ` and `qRef`: hip_left, knee_left, ankle_left, hip_right, … */
+  limbJoints: string[];
+  /**
+   * The drives, in the order of the per-drive arrays of `state.exo`: the limb joint each moves (index into
+   * `limbJoints`), its range (rad) and torque limit (N·m). Each sits at its limb joint: the origin of `child`.
+   */
+  drives: { name: string; limb: number; child: string; lower: number; upper: number; effort: number }[];
+  /** Cuffs strapping the orthosis to a segment: distance down the segment from its joint (m) and radius (m). */
+  cuffs: { segment: string; at: number; radius: number }[];
+  ankle: 'passive' | 'actuated';
+  /**
+   * The normative sagittal angles over one gait cycle (controller/exo/normative-gait.ts, as stored): one sample
+   * every `step` of the cycle from heel strike (0, 0.05, … 0.95; the cycle closes on itself), degrees.
+   */
+  normative: { step: number; hip_deg: number[]; knee_deg: number[]; ankle_deg: number[]; stanceEnd: number };
+  /** The reference gait of this scene: cadence (steps/min), stride time (s), stride length (m), hip scale about its mean. */
+  gait: { cadence: number; strideTime: number; strideLength: number; hipScale: number };
+  /** The treadmill belt: its top at z = 0, half-width (m) and the belt speed the gait asks for (m/s). */
+  treadmill: { halfWidth: number; speed: number };
+  controller: { type: ExoControllerKind; guidance: number };
+}
+
 export interface SceneDescription {
   name: string;
   dt: number;
   robots: RobotDescription[];
+  /** Present when the scene is the exoskeleton's (whose robot is not in `robots`). */
+  exo?: ExoDescription;
   objects: { id: string; shape: string; size?: number[]; radius?: number; height?: number; position: number[]; orientation?: number[]; fixed: boolean }[];
   targets: { id: string; position: number[]; radius: number }[];
 }
@@ -124,6 +173,35 @@ export interface RobotState {
   contactForce: number;
 }
 
+/** The exoskeleton's state (`state.exo`). Angles in rad, torques in N·m; arrays in `welcome.scene.exo`'s orders. */
+export interface ExoState {
+  id: string;
+  /** Each segment's pose [x,y,z,qx,qy,qz,qw] from its physics body, in the treadmill's frame: 7 numbers per segment. */
+  segments: number[];
+  /** Patient limb joint angles (6) and the reference (6). */
+  limbQ: number[];
+  qRef: number[];
+  /** Per drive: angle, assistance (guidance 0 … 1), measured interaction (cuff) torque, motor torque. */
+  driveQ: number[];
+  guidance: number[];
+  interactionTorque: number[];
+  effort: number[];
+  /** Gait phase of the left leg in the cycle (0 … 1; the right leg is half a cycle later) and strides walked. */
+  phase: number;
+  strides: number;
+  /** Whether the gait generator is walking (its phase advancing). */
+  walking: boolean;
+  footContact: boolean[];
+  /** Belt speed (m/s) and travel so far (m). */
+  beltSpeed: number;
+  beltTravel: number;
+  controller: ExoControllerKind;
+  /** The controller's guidance setting (per drive values are in `guidance`). */
+  guidanceSetting: number;
+  /** The safe state (drives holding posture after a fault or stop). */
+  safe: boolean;
+}
+
 export interface StateMessage {
   type: 'state';
   tick: number;
@@ -146,6 +224,8 @@ export interface StateMessage {
   events: { tick: number; t: number; robot: string | null; kind: string; detail: string }[];
   /** Present when a controller setting changed (a `set`) since the last state: all of them, as in `welcome`. */
   controllers?: WelcomeMessage['controllers'];
+  /** Present in the exoskeleton's scene. */
+  exo?: ExoState;
 }
 
 export interface AckMessage { type: 'ack'; id?: number; detail: string }

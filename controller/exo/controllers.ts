@@ -10,7 +10,7 @@ import { map } from 'rxjs';
 import type { Stage } from '../loop.ts';
 import type { TickFrame } from '../frame.ts';
 import { MODE_EFFORT, MODE_POSITION } from '../hardware.ts';
-import type { ExoControlConfig, ExoFrame, ExoSafetyConfig } from './exo-frame.ts';
+import type { ExoControlConfig, ExoControlType, ExoFrame, ExoSafetyConfig } from './exo-frame.ts';
 import type { ReferenceGait } from './normative-gait.ts';
 import { AssistAsNeeded } from './assist-as-needed.ts';
 import { PathTunnel } from './path-tunnel.ts';
@@ -32,20 +32,35 @@ export function applyHold(f: ExoFrame, s: ExoSafetyConfig): void {
 
 export interface ExoControllerHandle {
   readonly stage: Stage;
-  /** The assist-as-needed law, when that is the controller. */
+  /** The assist-as-needed law, when that is the scenario's controller (its metrics read it). */
   readonly aan?: AssistAsNeeded;
+  /** The controller running now (a live `set` may have switched it). */
+  readonly type: () => ExoControlType;
+  /** The guidance now: the impedance's share, the path's support, aan's starting assistance. */
+  readonly guidance: () => number;
+  /**
+   * Switches controller and/or guidance between two ticks (the live server's `set`). Every controller writes every
+   * drive's command on every tick, so the switch takes effect whole on the next tick; the safe state and the
+   * realignment still come first. Allocates (a new law or tunnel) only here, never per tick.
+   */
+  readonly set: (type: ExoControlType | undefined, guidance: number | undefined) => void;
 }
 
 export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceGait, safety: ExoSafetyConfig): ExoControllerHandle {
   const hw = f.hw;
   const joints = hw.spec.joints;
   const n = joints.length;
-  const aan = c.type === 'aan' ? new AssistAsNeeded(c, n, c.guidance) : undefined;
+  const initialAan = c.type === 'aan' ? new AssistAsNeeded(c, n, c.guidance) : undefined;
+  let aan = initialAan;
   // Path control: one tunnel per leg, for the leg's hip and knee drives.
-  const tunnels = c.type === 'path' ? [0, 1].map((s) => new PathTunnel(gait, f.phase + 0.5 * s, c.tunnelDeg * DEG, c.tunnelStiffness, c.damping[0])) : [];
+  const newTunnels = (): PathTunnel[] => [0, 1].map((s) => new PathTunnel(gait, f.phase + 0.5 * s, c.tunnelDeg * DEG, c.tunnelStiffness, c.damping[0]));
+  let tunnels = c.type === 'path' ? newTunnels() : [];
   const hipOf = [-1, -1], kneeOf = [-1, -1];
   joints.forEach((j, i) => { if (j.joint === 0) hipOf[j.side] = i; if (j.joint === 1) kneeOf[j.side] = i; });
-  f.guidance.fill(c.type === 'position' ? 1 : c.guidance);
+  // Mutable only through `set` (between ticks); the scenario's config stays as it was.
+  let type = c.type;
+  let guidance = c.guidance;
+  f.guidance.fill(type === 'position' ? 1 : guidance);
 
   const stage: Stage = map((frame: TickFrame) => {
     if (f.safe) {
@@ -72,7 +87,7 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
         f.guidance[j] = aan.guidance[j];
       }
     }
-    if (c.type === 'position') {
+    if (type === 'position') {
       for (let j = 0; j < n; j++) {
         const l = f.limbOfDrive[j];
         hw.mode[j] = MODE_POSITION;
@@ -89,13 +104,13 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
       hw.commandEffort[j] = tau;
       f.tauDemand[j] = tau;
     }
-    if (c.type === 'path') {
+    if (type === 'path') {
       for (let s = 0; s < 2; s++) {
         const h = hipOf[s], k = kneeOf[s];
         if (h < 0 || k < 0) continue;
         const t = tunnels[s];
         // Support only while the device walks; the tunnel always.
-        t.step(q[h], q[k], qd[h], qd[k], f.phaseRate > 0 ? c.support * c.guidance : 0);
+        t.step(q[h], q[k], qd[h], qd[k], f.phaseRate > 0 ? c.support * guidance : 0);
         f.pathPhase[s] = t.phase;
         hw.commandEffort[h] = t.tauHip;
         hw.commandEffort[k] = t.tauKnee;
@@ -105,5 +120,16 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
     }
     return frame;
   });
-  return { stage, aan };
+  const set = (t: ExoControlType | undefined, g: number | undefined): void => {
+    const next = t ?? type;
+    if (g !== undefined) guidance = g;
+    // A law or tunnel that starts now starts from the legs' present phase and the guidance asked for.
+    if (next !== 'aan') aan = undefined;
+    else if (!aan) aan = new AssistAsNeeded(c, n, guidance);
+    else if (g !== undefined) aan.guidance.fill(g);
+    if (next === 'path' && type !== 'path') tunnels = newTunnels();
+    type = next;
+    f.guidance.fill(type === 'position' ? 1 : guidance);
+  };
+  return { stage, aan: initialAan, type: () => type, guidance: () => guidance, set };
 }

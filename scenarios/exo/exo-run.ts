@@ -94,6 +94,7 @@ export async function prepareExoRun(s: Scenario, opts: RunOptions = {}): Promise
     return {
       scenario: s, world, frame, ticks, log, loop, hashes, hashInterval, recorder,
       exoFrame: f,
+      exo: { sim: exo, controller, gait },
       controllerState: writeState,
       controllerLabels: () => [...exoControllerStateLabels(f), ...patient.stateLabels(r.id)],
       finish(wall: number): RunResult {

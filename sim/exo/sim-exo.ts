@@ -412,6 +412,23 @@ export class SimExo implements WorldMechanism {
 
   // ------------------------------------------------------------------------------------------- state
 
+  /** The bodies' names, in the order of `bodyPose`: pelvis, then per side thigh, shank, foot. */
+  static readonly BODY_NAMES = ['pelvis', ...SIDES.flatMap((s) => ['thigh', 'shank', 'foot'].map((x) => `${x}_${s}`))];
+
+  /**
+   * Pose of body i in the treadmill's frame (x along the belt from the trainer frame, which walks with the patient;
+   * so the patient stays in place and the belt runs backwards under them): [x, y, z, qx, qy, qz, qw] into out at o.
+   * For the live view, not the tick.
+   */
+  bodyPose(i: number, out: number[] | Float64Array, o = 0): void {
+    const body = this.bodies[i];
+    const fx = this.frame!.translation(this.tv).x;
+    const t = body.translation(this.tv);
+    out[o] = t.x - fx; out[o + 1] = t.y; out[o + 2] = t.z;
+    const r = body.rotation(this.tq);
+    out[o + 3] = r.x; out[o + 4] = r.y; out[o + 5] = r.z; out[o + 6] = r.w;
+  }
+
   /** Per body 13 numbers (pose, velocities), the belt, the drives and the limb readings. */
   get stateLength(): number {
     return 13 * 7 + 3 + 3 * this.position.length + 6 * 2;
@@ -435,8 +452,7 @@ export class SimExo implements WorldMechanism {
 
   stateLabels(): string[] {
     const out: string[] = [];
-    const names = ['pelvis', ...SIDES.flatMap((s) => ['thigh', 'shank', 'foot'].map((x) => `${x}_${s}`))];
-    for (const n of names) for (const c of ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz']) out.push(`${this.id} body ${n} ${c}`);
+    for (const n of SimExo.BODY_NAMES) for (const c of ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz']) out.push(`${this.id} body ${n} ${c}`);
     out.push(`${this.id} belt speed`, `${this.id} belt travel`, `${this.id} frame x`);
     for (const j of this.spec.joints) out.push(`${this.id} drive ${j.name} position`, `${this.id} drive ${j.name} velocity`, `${this.id} drive ${j.name} interaction_torque`);
     for (const s of SIDES) for (const j of LIMB_JOINTS) out.push(`${this.id} limb ${j}_${s} angle`, `${this.id} limb ${j}_${s} velocity`);

@@ -7,6 +7,7 @@ import { ControlsPanel } from './controls-panel.ts';
 import { byId, setText } from './dom.ts';
 import { EndoscopeView } from './endoscope-view.ts';
 import { GamepadInput } from './gamepad-input.ts';
+import { GaitPlots } from './gait-plots.ts';
 import { zeroRates } from './hand-motion.ts';
 import { Hud } from './hud.ts';
 import { KeyboardInput } from './keyboard-input.ts';
@@ -32,6 +33,8 @@ export interface ConsoleDebug {
   /** Longest gap between two input periods over the last second, ms. */
   readonly inputMaxGapMs: number;
   readonly drawMs: number;
+  /** In the exoskeleton's scene: samples in the gait plots, and the drawn pose of each segment [x,y,z,qx,qy,qz,qw]. */
+  readonly exo: { readonly gaitSamples: number; segmentPoses(): Record<string, number[]> } | undefined;
   /** The drawn pose of each free object, [x,y,z,qx,qy,qz,qw]. */
   objectPoses(): Record<string, number[]>;
 }
@@ -46,9 +49,12 @@ export function startConsole(params: PageParams): ConsoleDebug {
   renderer = new SceneRenderer(orbit, endoscope);
   const layout = new ViewLayout(renderer.markDirty);
   const plots = new LivePlots(byId('plot-hand'), byId('plot-tracking'));
+  const gaitPlots = new GaitPlots(byId('plot-exo-hip'), byId('plot-exo-knee'), byId('plot-exo-assist'), byId('plot-exo-torque'));
   let welcome: WelcomeMessage | undefined;
   let lastState: StateMessage | undefined;
   let selected: string | undefined;
+  /** Whether the last scene was the exoskeleton's (to give the arms both views back after it). */
+  let lastExo = false;
   const tips = new THREE.Vector3();
   const right = new THREE.Vector3(), up = new THREE.Vector3(), back = new THREE.Vector3();
   const isOperator = () => welcome?.role === 'operator';
@@ -111,12 +117,19 @@ export function startConsole(params: PageParams): ConsoleDebug {
     renderer!.world?.dispose();
     const world = new WorldScene(w.scene);
     renderer!.world = world;
-    orbit.frame(world.focus);
+    orbit.frame(world.focus, world.viewScale);
+    // The exoskeleton's scene has no endoscope: its status, controls and plots replace the arms'.
+    document.body.classList.toggle('exo', w.scene.exo !== undefined);
+    if (w.scene.exo) layout.set('orbit');
+    else if (lastExo) layout.set('both');
+    lastExo = w.scene.exo !== undefined;
+    gaitPlots.reset(w.scene.exo);
     endoscope.resetAim();
     controls.welcome(w);
     const psms = w.scene.robots.filter((r) => r.type === 'psm');
     select(psms.some((r) => r.id === selected) ? selected : psms[0]?.id);
     hud.controller(controls.controller(selected));
+    hud.scene(w.scene.name);
     if (params.token && w.role !== 'operator') hud.event('the server did not accept the token: watching only', 'bad');
     hud.role(w.role);
     pushTremor();
@@ -142,6 +155,11 @@ export function startConsole(params: PageParams): ConsoleDebug {
     }
     if (!ecm && n > 0) endoscope.aimDefault(tips.divideScalar(n));
     for (const o of s.objects) world.setObjectPose(o.id, o.pose);
+    if (s.exo) {
+      world.exo?.setState(s.exo);
+      gaitPlots.push(s.t, s.exo);
+      controls.showExo(s.exo);
+    }
     endoscope.axes(right, up, back);
     link.setAxes(right, up, back);
     setText('endoscope-label', ecm ? 'Endoscope view (ECM camera)' : 'Endoscope view (fixed: no ECM in this scene)');
@@ -161,6 +179,13 @@ export function startConsole(params: PageParams): ConsoleDebug {
     get inputsSent() { return link.inputsSent; },
     get inputMaxGapMs() { return link.inputMaxGapMs; },
     get drawMs() { return renderer!.drawMs; },
+    get exo() {
+      const model = renderer!.world?.exo;
+      return model ? {
+        gaitSamples: gaitPlots.samples,
+        segmentPoses: () => Object.fromEntries(model.segments.map((g) => [g.name.replace(/^exo\//, ''), [...g.position.toArray(), ...g.quaternion.toArray()]])),
+      } : undefined;
+    },
     objectPoses: () => renderer!.world?.objectPoses() ?? {},
   };
 }

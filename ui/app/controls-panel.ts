@@ -1,7 +1,8 @@
 // The console's controls, each sending one `command` (protocol.ts) and showing its ack or error:
 // the emergency stop (#estop, one click, no confirmation), reset, enable, scale, tremor filter kind and
-// parameters, start/stop recording, loading a library scene, and the arm selector. Viewers see them greyed out.
-import type { CommandMessage, ServerMessage, WelcomeMessage } from '../protocol.ts';
+// parameters, start/stop recording, loading a library scene, and the arm selector; in the exoskeleton's scene its
+// controller kind and guidance (sent when changed). Viewers see them greyed out.
+import { EXO_CONTROLLERS, type CommandMessage, type ExoControllerKind, type ExoState, type ServerMessage, type WelcomeMessage } from '../protocol.ts';
 import { byId, setText } from './dom.ts';
 import type { TremorFilter } from './filter-text.ts';
 
@@ -22,6 +23,11 @@ export class ControlsPanel {
   private recording = false;
   private readonly robotSelect = byId<HTMLSelectElement>('robot-select');
   private readonly kind = byId<HTMLSelectElement>('filter-kind');
+  private readonly exoController = byId<HTMLSelectElement>('exo-controller');
+  private readonly exoGuidance = byId<HTMLInputElement>('exo-guidance');
+  /** The exoskeleton's id in this scene. */
+  private exo: string | undefined;
+  private shownExo = '';
 
   constructor(private readonly host: ControlsHost) {
     byId('estop').addEventListener('click', () => this.command({ name: 'estop' }, 'emergency stop'));
@@ -38,10 +44,33 @@ export class ControlsPanel {
     byId('filter-apply').addEventListener('click', () => this.setFilter());
     this.kind.addEventListener('change', () => { byId('filter-kind').closest('fieldset')!.dataset.kind = this.kind.value; });
     this.robotSelect.addEventListener('change', () => this.host.select(this.robotSelect.value));
+    this.exoController.addEventListener('change', () => {
+      const controller = this.exoController.value as ExoControllerKind;
+      if (this.exo && (EXO_CONTROLLERS as readonly string[]).includes(controller)) this.command({ name: 'set', robot: this.exo, controller }, `controller ${controller}`);
+    });
+    this.exoGuidance.addEventListener('input', () => setText('exo-guidance-value', Number(this.exoGuidance.value).toFixed(2)));
+    this.exoGuidance.addEventListener('change', () => {
+      const guidance = Number(this.exoGuidance.value);
+      if (this.exo) this.command({ name: 'set', robot: this.exo, guidance }, `guidance ${guidance.toFixed(2)}`);
+    });
+  }
+
+  /** Shows the exoskeleton's controller and guidance as the server reports them (unless the operator is at them). */
+  showExo(s: ExoState): void {
+    const key = `${s.controller} ${s.guidanceSetting}`;
+    if (key === this.shownExo) return;
+    this.shownExo = key;
+    if (document.activeElement !== this.exoController) this.exoController.value = s.controller;
+    if (document.activeElement !== this.exoGuidance) {
+      this.exoGuidance.value = String(s.guidanceSetting);
+      setText('exo-guidance-value', s.guidanceSetting.toFixed(2));
+    }
   }
 
   welcome(w: WelcomeMessage): void {
     this.controllers = structuredClone(w.controllers);
+    this.exo = w.scene.exo?.id;
+    this.shownExo = '';
     const live = new Set(w.inputRobots ?? []);
     this.robotSelect.replaceChildren(...w.scene.robots.filter((r) => r.type === 'psm').map((r) => new Option(`${r.id}${live.has(r.id) ? '' : ' (scripted)'}`, r.id)));
     const operator = w.role === 'operator';
@@ -82,7 +111,7 @@ export class ControlsPanel {
   }
 
   enable(): void {
-    const robot = this.host.selected();
+    const robot = this.exo ?? this.host.selected();
     if (robot) this.command({ name: 'enable', robot }, `enable ${robot}`);
   }
 
@@ -100,7 +129,7 @@ export class ControlsPanel {
     }
   }
 
-  private command(command: Command, text: string, apply?: () => void): void {
+  command(command: Command, text: string, apply?: () => void): void {
     const id = this.nextId++;
     this.pending.set(id, { text, apply });
     if (!this.host.send({ type: 'command', id, command })) setText('command-status', `${text}: not connected`, 'bad');

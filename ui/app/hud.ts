@@ -1,5 +1,5 @@
 // The heads-up display: connection and role, the selected arm's teleoperation state, clutch, scale, tremor
-// filter and safety, the emergency stop, real-time factor and overruns, latency (now − state.sentAt, smoothed),
+// filter and safety (in the exoskeleton's scene: gait phase, strides, controller), the emergency stop, real-time factor and overruns, latency (now − state.sentAt, smoothed),
 // simulated time, recording, and the faults and events as they come.
 import type { StateMessage, WelcomeMessage } from '../protocol.ts';
 import { byId, setText } from './dom.ts';
@@ -36,8 +36,15 @@ export class Hud {
       setText('hud-teleop', r.teleop, r.teleop === 'ENABLED' ? 'ok' : r.teleop === 'ALIGNING' ? 'warn' : 'bad');
       setText('hud-clutch', r.clutched ? 'PRESSED' : 'released', r.clutched ? 'warn' : '');
     }
-    const safeText = s.estop ? 'EMERGENCY STOP (Reset, then Enable)' : r?.safe ? 'SAFE STATE: holding (Enable / Enter)' : 'normal';
-    setText('hud-safe', safeText, s.estop || r?.safe ? 'bad' : 'ok');
+    const safe = r?.safe || s.exo?.safe;
+    const safeText = s.estop ? 'EMERGENCY STOP (Reset, then Enable)' : safe ? `SAFE STATE: holding${s.exo ? '' : ' (Enable / Enter)'}` : 'normal';
+    setText('hud-safe', safeText, s.estop || safe ? 'bad' : 'ok');
+    if (s.exo) {
+      const e = s.exo;
+      setText('hud-exo-phase', e.walking ? `${Math.round(e.phase * 100)}% (left heel strike = 0)` : `standing (${Math.round(e.phase * 100)}%)`);
+      setText('hud-exo-strides', `${e.strides} · belt ${e.beltSpeed.toFixed(2)} m/s`);
+      setText('hud-exo-controller', `${e.controller}, guidance ${e.guidanceSetting.toFixed(2)}`);
+    }
     setText('hud-rtf', `${s.realtimeFactor.toFixed(2)}${s.overruns ? ` · ${s.overruns} overruns` : ''}`, s.realtimeFactor < 0.95 ? 'warn' : '');
     const lat = Date.now() - s.sentAt;
     this.latencyMs = Number.isNaN(this.latencyMs) ? lat : this.latencyMs + 0.1 * (lat - this.latencyMs);
@@ -45,6 +52,12 @@ export class Hud {
     setText('hud-time', `${s.t.toFixed(2)} s (tick ${s.tick})`);
     setText('hud-recording', s.recording ? '● recording' : 'off', s.recording ? 'bad' : '');
     for (const e of s.events) this.event(`${e.t.toFixed(3)} s ${e.robot ?? 'all'} ${e.kind}: ${e.detail}`, BAD_EVENTS.has(e.kind) ? 'bad' : '');
+  }
+
+  /** A new scene: the events of the last one no longer apply (their times restart at 0). */
+  scene(name: string): void {
+    this.faults.replaceChildren();
+    this.event(`scene ${name}`);
   }
 
   /** A line in the faults and events list (newest first). */

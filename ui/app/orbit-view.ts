@@ -14,10 +14,16 @@ export class OrbitView extends View3D {
     this.controls.addEventListener('change', onChange);
   }
 
-  /** Aims at a point from the default direction (called when a scene arrives). */
-  frame(focus: THREE.Vector3): void {
+  /**
+   * Aims at a point from the default direction (called when a scene arrives), `scale` times the arms' distance;
+   * the far plane goes with it.
+   */
+  frame(focus: THREE.Vector3, scale = 1): void {
     this.controls.target.copy(focus);
-    this.camera.position.copy(focus).add(new THREE.Vector3(0.3, -0.4, 0.3));
+    this.camera.position.copy(focus).add(new THREE.Vector3(0.3, -0.4, 0.3).multiplyScalar(scale));
+    this.camera.near = 0.002 * scale;
+    this.camera.far = 5 * scale;
+    this.camera.updateProjectionMatrix();
     this.controls.update();
   }
 

@@ -14,7 +14,10 @@ export class ViewLayout {
 
   next(): void {
     const i = LAYOUTS.indexOf(this.views.dataset.layout as (typeof LAYOUTS)[number]);
-    const layout = LAYOUTS[(i + 1) % LAYOUTS.length];
+    this.set(LAYOUTS[(i + 1) % LAYOUTS.length]);
+  }
+
+  set(layout: (typeof LAYOUTS)[number]): void {
     this.views.dataset.layout = layout;
     this.button.textContent = LABEL[layout];
     this.onChange();

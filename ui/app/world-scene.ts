@@ -3,12 +3,15 @@
 import * as THREE from 'three';
 import type { RobotState, SceneDescription } from '../protocol.ts';
 import { RobotModel } from './robot-model.ts';
+import { ExoModel } from './exo-model.ts';
 
 export const BACKGROUND = 0x20262e;
 
 export class WorldScene {
   readonly scene = new THREE.Scene();
   readonly robots = new Map<string, RobotModel>();
+  /** The patient, orthosis and treadmill, in the exoskeleton's scene. */
+  readonly exo: ExoModel | undefined;
   /** Meshes of the free objects by id: the ones `state` (or a recording's `/tf`) moves. */
   readonly freeObjects = new Map<string, THREE.Mesh>();
   /** A point the cameras aim at by default: the centre of the work (targets, else objects, else below the RCMs). */
@@ -24,8 +27,9 @@ export class WorldScene {
     fill.position.set(-0.5, 0.3, 0.4);
     this.scene.add(fill);
 
-    const floorZ = Math.min(0, ...desc.objects.map((o) => o.position[2] - objectHalfHeight(o))) - 0.001;
-    const grid = new THREE.GridHelper(0.6, 24, 0x46505c, 0x2f363f);
+    const floorZ = Math.min(0, ...desc.objects.map((o) => o.position[2] - objectHalfHeight(o))) - (desc.exo ? 0.06 : 0.001);
+    // The arms work in a 0.6 m field; the gait trainer stands on a 6 m floor (0.25 m squares).
+    const grid = desc.exo ? new THREE.GridHelper(6, 24, 0x46505c, 0x2f363f) : new THREE.GridHelper(0.6, 24, 0x46505c, 0x2f363f);
     grid.rotation.x = Math.PI / 2; // GridHelper lies in x–z; stand it in x–y (z up)
     grid.position.z = floorZ;
     this.scene.add(grid);
@@ -50,7 +54,16 @@ export class WorldScene {
       this.robots.set(r.id, model);
       this.scene.add(model.root);
     }
-    this.focus.copy(defaultFocus(desc));
+    if (desc.exo) {
+      this.exo = new ExoModel(desc.exo);
+      this.scene.add(this.exo.root);
+    }
+    this.focus.copy(this.exo ? this.exo.focus : defaultFocus(desc));
+  }
+
+  /** How far the orbit camera stands back, relative to the arms' default (the exoskeleton's scene is 2 m tall). */
+  get viewScale(): number {
+    return this.exo ? 5.5 : 1;
   }
 
   /** Frees the GPU buffers of every geometry and material (when another scene replaces this one). */

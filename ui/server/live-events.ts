@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import type { EventLog } from '../../controller/events.ts';
 import type { TickFrame } from '../../controller/frame.ts';
+import type { ExoFrame } from '../../controller/exo/exo-frame.ts';
 import { describeTremorFilter } from '../../controller/filters/tremor-filter.ts';
 import { eventSchema, type ScenarioEvent } from '../../scenarios/schema.ts';
 
@@ -15,18 +16,22 @@ export type LiveEventInput = { [K in LiveEvent['kind']]: Omit<Extract<LiveEvent,
 
 /**
  * Applies a live event to the frame before tick `tick` runs (the same frame fields the timeline sets).
- * `index`: robot id → position in the frame.
+ * `index`: robot id → position in the frame. In the exoskeleton's scene (`exo`: its frame, whose robot is not in
+ * the tick frame) the emergency stop, reset and enable go to it, as its scenario timeline sends them.
  */
-export function applyLiveEvent(frame: TickFrame, log: EventLog, index: ReadonlyMap<string, number>, e: LiveEvent, tick: number): void {
+export function applyLiveEvent(frame: TickFrame, log: EventLog, index: ReadonlyMap<string, number>, e: LiveEvent, tick: number, exo?: ExoFrame): void {
   switch (e.kind) {
     case 'estop':
       for (const rf of frame.robots) rf.estop = true;
+      if (exo) exo.estop = true;
       break;
     case 'reset':
       for (const rf of frame.robots) rf.requestReset = true;
+      if (exo) exo.requestReset = true;
       break;
     case 'enable':
-      frame.robots[index.get(e.robot)!].requestEnable = true;
+      if (exo && exo.hw.id === e.robot) exo.requestEnable = true;
+      else frame.robots[index.get(e.robot)!].requestEnable = true;
       break;
     case 'disable':
       frame.robots[index.get(e.robot)!].requestDisable = true;

@@ -184,7 +184,7 @@ export class LiveRun {
   apply(e: LiveEventInput): LiveEvent {
     const tick = this.lastTick + 1;
     const event = { ...e, t: Math.round(tick * this.run.frame.dt * 1e9) / 1e9 } as LiveEvent;
-    applyLiveEvent(this.run.frame, this.run.log, this.index, event, tick);
+    applyLiveEvent(this.run.frame, this.run.log, this.index, event, tick, this.run.exoFrame);
     this.recording?.note(event);
     return event;
   }

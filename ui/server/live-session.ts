@@ -16,6 +16,7 @@ import { LATE_BUCKETS_MS, LiveRun } from './live-run.ts';
 import { MAX_RECORDING_S } from './live-recording.ts';
 import { describeScene, type ControllerSettings } from './scene.ts';
 import { stateMessage } from './state-message.ts';
+import { exoState } from './exo-state.ts';
 import type { SceneInfo, SimCommand } from './sim-messages.ts';
 
 export interface LiveSessionOptions {
@@ -152,10 +153,18 @@ export class LiveSession {
         run.schedule({ kind: 'reset' }, run.tickFor(arrivedAt));
         return 'emergency stop cleared; the arms hold until enabled';
       case 'enable':
+        if (run.run.exo?.sim.id === c.robot) {
+          run.schedule({ kind: 'enable', robot: c.robot }, run.tickFor(arrivedAt));
+          return `enable ${c.robot} requested (refused during an emergency stop: see the events)`;
+        }
         this.teleoperated(c.robot);
         run.schedule({ kind: 'enable', robot: c.robot }, run.tickFor(arrivedAt));
         return `enable ${c.robot} requested (refused during an emergency stop or without fresh input: see the events)`;
       case 'set': {
+        if (run.run.exo && run.run.exo.sim.id === c.robot) return this.setExo(run, c);
+        if (c.guidance !== undefined || c.controller !== undefined) {
+          throw new ClientError(run.index.has(c.robot) ? 'invalid_message' : 'unknown_robot', `set: guidance and controller are for an exoskeleton; ${run.index.has(c.robot) ? `'${c.robot}' is an arm` : `no robot '${c.robot}' in the scene`}`);
+        }
         this.teleoperated(c.robot);
         if (c.scale === undefined && c.tremor_filter === undefined) throw new ClientError('invalid_message', 'set needs scale, tremor_filter or both');
         let e: LiveEventInput;
@@ -209,6 +218,8 @@ export class LiveSession {
       overruns: run.stats.overruns,
       events,
     });
+    const exo = exoState(run.run);
+    if (exo) msg.exo = exo;
     if (this.controllersChanged) {
       msg.controllers = this.controllers;
       this.controllersChanged = false;
@@ -261,6 +272,20 @@ export class LiveSession {
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The exoskeleton's `set`: controller kind and/or guidance, applied before the next tick (this thread runs
+   * between ticks) and logged as an event. Not replayable yet: a recording's scenario does not list it.
+   */
+  private setExo(run: LiveRun, c: Extract<SimCommand, { name: 'set' }>): string {
+    if (c.scale !== undefined || c.tremor_filter !== undefined) throw new ClientError('invalid_message', `set: the exoskeleton '${c.robot}' takes guidance and controller, not scale or tremor_filter`);
+    if (c.guidance === undefined && c.controller === undefined) throw new ClientError('invalid_message', 'set needs guidance, controller or both');
+    const exo = run.run.exo!;
+    exo.controller.set(c.controller, c.guidance);
+    const what = [c.controller !== undefined ? `controller ${c.controller}` : '', c.guidance !== undefined ? `guidance ${c.guidance}` : ''].filter(Boolean).join(', ');
+    run.run.log.emit(run.lastTick + 1, c.robot, 'set', `set ${what} (live)`, c.guidance);
+    return `set ${c.robot}: ${what}`;
+  }
 
   private teleoperated(robot: string): void {
     const run = this.current;

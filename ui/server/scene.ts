@@ -5,14 +5,17 @@ import { PROTOCOL_VERSION } from '../protocol.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { ROBOT_SPECS } from '../../scenarios/runner.ts';
 import { describeRobot } from '../app/robot-description.ts';
+import type { ExoRobot } from '../../scenarios/exo/exo-schema.ts';
+import { describeExo } from './exo-scene.ts';
 
 export type ControllerSettings = WelcomeMessage['controllers'];
 
 export function describeScene(s: Scenario): SceneDescription {
+  const exo = s.robots.find((r): r is ExoRobot => r.type === 'exo');
   return {
     name: s.name,
     dt: 1 / s.rate,
-    // The exoskeleton's scene is not drawn by the page yet (issue 5's page part): its robot is left out.
+    // The exoskeleton is not an arm: it is described in `exo` (exo-scene.ts), not in `robots`.
     robots: s.robots.flatMap((r) => (r.type === 'exo' ? [] : [describeRobot(r.id, r.type, ROBOT_SPECS[r.type], { p: r.rcm, q: r.orientation ?? [0, 0, 0, 1] })])),
     objects: s.objects.map((o) => ({
       id: o.id,
@@ -25,6 +28,7 @@ export function describeScene(s: Scenario): SceneDescription {
       fixed: o.fixed,
     })),
     targets: s.targets.map((t) => ({ id: t.id, position: [...t.position], radius: t.radius })),
+    ...(exo ? { exo: describeExo(exo) } : {}),
   };
 }
 
