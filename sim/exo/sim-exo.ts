@@ -40,6 +40,9 @@ const BELT_ACCEL = 2.5;
 const FEET_GROUP = 1 << 14;
 const BELT_GROUP = 1 << 15;
 
+/** Belt travel after which the frame and the patient move back along the belt, m: a power of two, so bodies near the frame shift exactly in f32. */
+const RECENTRE_M = 16;
+
 export class SimExo implements WorldMechanism {
   readonly id: string;
   readonly spec: ExoSpec;
@@ -376,6 +379,25 @@ export class SimExo implements WorldMechanism {
     const js = this.jointStates, n = this.position.length;
     js.position.set(this.position); js.velocity.set(this.velocity); js.effort.set(this.effort);
     js.position.set(this.limbQ, n); js.velocity.set(this.limbQd, n); js.effort.set(this.jointTorque, n);
+    if (this.frame!.translation(this.tv).x >= RECENTRE_M) this.recentre();
+  }
+
+  /**
+   * Moves the trainer frame and the patient back along the static belt by RECENTRE_M, velocities kept: the belt is
+   * uniform, so nothing the patient feels changes, and a walk of any length (a live session) stays on the belt.
+   * Every body sits within a few metres of the frame, so in Rapier's f32 the subtraction is exact (Sterbenz).
+   */
+  private recentre(): void {
+    const t = this.tv;
+    this.frame!.translation(t);
+    t.x -= RECENTRE_M;
+    this.frame!.setTranslation(t, true);
+    for (let i = 0; i < this.bodies.length; i++) {
+      const b = this.bodies[i];
+      b.translation(t);
+      t.x -= RECENTRE_M;
+      b.setTranslation(t, true);
+    }
   }
 
   /** Limb joint angles from the body orientations (planar: each is a rotation about y), velocities by difference. */
