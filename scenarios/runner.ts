@@ -185,23 +185,7 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
       finish(wall: number): RunResult {
         const finalHash = world.stateHash(writeControllerState(frame, controllerState));
         const values = metrics.finish();
-        const assertions = s.expect.map((e) => evaluate(e, values, log, world));
-        return {
-          scenario: s.name,
-          seed,
-          passed: assertions.every((a) => a.passed),
-          ticks,
-          dt,
-          duration: s.duration,
-          wall_s: round(wall, 3),
-          realtime_factor: round(s.duration / Math.max(wall, 1e-9), 2),
-          metrics: values,
-          assertions,
-          events: log.events,
-          hash_interval: hashInterval,
-          hashes,
-          final_state_hash: finalHash,
-        };
+        return runResult({ s, seed, ticks, dt, wall, values, log, world, hashInterval, hashes, finalHash });
       },
     };
   } catch (e) {
@@ -271,6 +255,32 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     run.world.free();
   }
 }
+
+/** What a finished run reports (arms and exoskeleton alike): its expectations evaluated against its metrics. */
+export function runResult(r: {
+  s: Scenario; seed: number; ticks: number; dt: number; wall: number; values: Record<string, number>; log: EventLog; world: SimWorld;
+  hashInterval: number; hashes: readonly { tick: number; hash: string }[]; finalHash: string; series?: RunResult['series'];
+}): RunResult {
+  const assertions = r.s.expect.map((e) => evaluate(e, r.values, r.log, r.world));
+  return {
+    scenario: r.s.name,
+    seed: r.seed,
+    passed: assertions.every((a) => a.passed),
+    ticks: r.ticks,
+    dt: r.dt,
+    duration: r.s.duration,
+    wall_s: round(r.wall, 3),
+    realtime_factor: round(r.s.duration / Math.max(r.wall, 1e-9), 2),
+    metrics: r.values,
+    assertions,
+    events: r.log.events,
+    hash_interval: r.hashInterval,
+    hashes: r.hashes,
+    final_state_hash: r.finalHash,
+    ...(r.series ? { series: r.series } : {}),
+  };
+}
+
 
 export function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
   if ('metric' in e) {

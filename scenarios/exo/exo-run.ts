@@ -20,8 +20,7 @@ import { PatientModel } from '../patient/patient-model.ts';
 import { RunRecorder } from '../recording/recorder.ts';
 import type { Scenario } from '../schema.ts';
 import type { PreparedRun, RunOptions, RunResult } from '../runner.ts';
-import { evaluate } from '../runner.ts';
-import { round } from '../round.ts';
+import { runResult } from '../runner.ts';
 import { exoConfigs, type ExoRobot } from './exo-schema.ts';
 import { exoTimeline } from './exo-timeline.ts';
 import { ExoMetrics } from './exo-metrics.ts';
@@ -100,24 +99,7 @@ export async function prepareExoRun(s: Scenario, opts: RunOptions = {}): Promise
       finish(wall: number): RunResult {
         const finalHash = world.stateHash(writeState());
         const { metrics: values, series } = metrics.finish(r.id);
-        const assertions = s.expect.map((e) => evaluate(e, values, log, world));
-        return {
-          scenario: s.name,
-          seed,
-          passed: assertions.every((a) => a.passed),
-          ticks,
-          dt,
-          duration: s.duration,
-          wall_s: round(wall, 3),
-          realtime_factor: round(s.duration / Math.max(wall, 1e-9), 2),
-          metrics: values,
-          assertions,
-          events: log.events,
-          hash_interval: hashInterval,
-          hashes,
-          final_state_hash: finalHash,
-          series,
-        };
+        return runResult({ s, seed, ticks, dt, wall, values, log, world, hashInterval, hashes, finalHash, series });
       },
     };
   } catch (e) {
