@@ -386,11 +386,13 @@ describe('solveDamped6 (the IK\'s unrolled solve)', () => {
       fc.property(fc.integer({ min: 1, max: 8 }), fc.array(num(-1, 1), { minLength: 48, maxLength: 48 }), fc.array(num(-1, 1), { minLength: 6, maxLength: 6 }), num(1e-8, 1),
         (n, jv, rhs, lambda2) => {
           const J = Float64Array.from(jv.slice(0, 6 * n));
+          // J·Jᵀ first, then λ² on the diagonal, in that order: with λ² down at 1e-8 the system is ill-conditioned
+          // (condition ~1e8), and summing in another order alone moves the answer by more than the tolerance.
           const A = new Float64Array(36);
           for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
-            let s = i === j ? lambda2 : 0;
+            let s = 0;
             for (let k = 0; k < n; k++) s += J[i * n + k] * J[j * n + k];
-            A[i * 6 + j] = s;
+            A[i * 6 + j] = i === j ? s + lambda2 : s;
           }
           const x = new Float64Array(6);
           expect(solveDamped6(J, n, lambda2, Float64Array.from(rhs), x)).toBe(true);
