@@ -7,6 +7,7 @@ import type { JointType, LinkSpec, RobotSpec, ShapeSpec, Vec3 } from './robot-sp
 import { mat4, mat4FromPose, mat4FromRows, mat4Mul, mat4ToQuat, type Mat4 } from './math/mat4.ts';
 import { quatConj, quatMul, quatRotateVec } from './math/quat.ts';
 import { robotGroups } from './collision-groups.ts';
+import { createJointInterfaces, type JointInterfaces } from './joint-interfaces.ts';
 
 /** How a joint is driven this tick. */
 export const enum DriveMode {
@@ -35,6 +36,9 @@ const EFFORT_MOTOR_SPEED = 1e6;
 const EFFORT_MOTOR_FACTOR = 1e6;
 const TWO_PI = 2 * Math.PI;
 
+/** The joint state and command arrays (sim/joint-interfaces.ts) are the robot's own fields, set in the constructor. */
+export interface SimRobot extends JointInterfaces {}
+
 export class SimRobot {
   readonly id: string;
   readonly spec: RobotSpec;
@@ -43,19 +47,6 @@ export class SimRobot {
   readonly base: Mat4;
   private readonly baseQuat: Float64Array;
 
-  // State interfaces (read after every physics step).
-  readonly position: Float64Array;
-  readonly velocity: Float64Array;
-  readonly effort: Float64Array;
-  // Command interfaces (written by controllers before the step).
-  readonly mode: Uint8Array;
-  readonly commandPosition: Float64Array;
-  readonly commandVelocity: Float64Array;
-  readonly commandEffort: Float64Array;
-  readonly stiffness: Float64Array;
-  readonly damping: Float64Array;
-  /** Fraction of each actuator's effort limit available (1 = healthy; a motor fault lowers it). */
-  readonly effortScale: Float64Array;
   /** Joint-level physics values per link: angle/displacement of each link's own joint. */
   readonly linkQ: Float64Array;
   /** Motor values last written per link (max force, target, speed, stiffness, damping); NaN = never. */
@@ -112,16 +103,7 @@ export class SimRobot {
     this.base = mat4FromPose(mat4(), base.p, base.q);
     this.baseQuat = mat4ToQuat(new Float64Array(4), this.base) as Float64Array;
     const nj = spec.joints.length;
-    this.position = new Float64Array(nj);
-    this.velocity = new Float64Array(nj);
-    this.effort = new Float64Array(nj);
-    this.mode = new Uint8Array(nj);
-    this.commandPosition = new Float64Array(nj);
-    this.commandVelocity = new Float64Array(nj);
-    this.commandEffort = new Float64Array(nj);
-    this.stiffness = Float64Array.from(spec.joints, (j) => j.servo.stiffness);
-    this.damping = Float64Array.from(spec.joints, (j) => j.servo.damping);
-    this.effortScale = new Float64Array(nj).fill(1);
+    Object.assign(this, createJointInterfaces(spec.joints));
     this.linkQ = new Float64Array(spec.links.length);
     this.bodyState = new Float64Array(13 * spec.links.length);
     this.written = new Float64Array(5 * spec.links.length).fill(Number.NaN);

@@ -22,6 +22,7 @@
 // the wanted torque (as SimRobot's effort mode): numbers only across the WASM boundary, nothing allocated, and the
 // reaction on the parent body comes with it. (Per-body torques through addTorque measured the same speed but
 // allocate a WASM vector per call.)
+import { createJointInterfaces, type JointInterfaces } from '../joint-interfaces.ts';
 import type { ImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-deterministic-compat';
 import type { Rapier } from '../rapier.ts';
 import type { MechanismJointStates, WorldMechanism } from '../world.ts';
@@ -43,6 +44,9 @@ const BELT_GROUP = 1 << 15;
 /** Belt travel after which the frame and the patient move back along the belt, m: a power of two, so bodies near the frame shift exactly in f32. */
 const RECENTRE_M = 16;
 
+/** The drives' state and command arrays (sim/joint-interfaces.ts) are the exoskeleton's own fields. */
+export interface SimExo extends JointInterfaces {}
+
 export class SimExo implements WorldMechanism {
   readonly id: string;
   readonly spec: ExoSpec;
@@ -53,18 +57,9 @@ export class SimExo implements WorldMechanism {
   readonly beltLength: number;
 
   // ---- Exoskeleton hardware interface (ExoHardware): one entry per actuated joint.
-  readonly position: Float64Array;
-  readonly velocity: Float64Array;
-  readonly effort: Float64Array;
+  // position … effortScale: the joint interfaces (sim/joint-interfaces.ts), set in the constructor.
   /** Measured interaction (cuff) torque per actuated joint, N·m (positive: the device pushes the limb into flexion). */
   readonly interactionTorque: Float64Array;
-  readonly mode: Uint8Array;
-  readonly commandPosition: Float64Array;
-  readonly commandVelocity: Float64Array;
-  readonly commandEffort: Float64Array;
-  readonly stiffness: Float64Array;
-  readonly damping: Float64Array;
-  readonly effortScale: Float64Array;
   /** Per drive: 1 once its driver reports a fault (set by fault injection; the safety monitor reads it). */
   readonly driveFault: Uint8Array;
   /** Per drive: 1 if its gearbox is seized. */
@@ -127,17 +122,8 @@ export class SimExo implements WorldMechanism {
     this.trainer = trainer;
     this.dt = dt;
     const n = spec.joints.length;
-    this.position = new Float64Array(n);
-    this.velocity = new Float64Array(n);
-    this.effort = new Float64Array(n);
+    Object.assign(this, createJointInterfaces(spec.joints));
     this.interactionTorque = new Float64Array(n);
-    this.mode = new Uint8Array(n);
-    this.commandPosition = new Float64Array(n);
-    this.commandVelocity = new Float64Array(n);
-    this.commandEffort = new Float64Array(n);
-    this.stiffness = Float64Array.from(spec.joints, (j) => j.servo.stiffness);
-    this.damping = Float64Array.from(spec.joints, (j) => j.servo.damping);
-    this.effortScale = new Float64Array(n).fill(1);
     this.driveFault = new Uint8Array(n);
     this.locked = new Uint8Array(n);
     this.footContact = new Uint8Array(2);
