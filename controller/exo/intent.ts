@@ -21,12 +21,10 @@ export class EmgDetector {
   private readonly lp: ButterworthLowpass;
   private readonly baselineTicks: number;
   private readonly settleTicks: number;
-  private readonly dwellTicks: number;
+  private readonly dwell: DwellTrigger;
   private n = 0;
   private mean = 0;
   private m2 = 0;
-  private over = 0;
-  private armed = true;
   envelope = 0;
   threshold = Number.POSITIVE_INFINITY;
   private tick = 0;
@@ -36,7 +34,7 @@ export class EmgDetector {
     // The filter's start-up transient is not baseline: skip a fifth of the rest period.
     this.settleTicks = Math.round(0.2 * c.baselineS / dt);
     this.baselineTicks = Math.round(c.baselineS / dt);
-    this.dwellTicks = Math.max(1, Math.round(c.dwellS / dt));
+    this.dwell = new DwellTrigger(c.dwellS, dt);
   }
 
   /** One sample in; true on the tick intent is detected. */
@@ -55,36 +53,35 @@ export class EmgDetector {
       if (k === this.baselineTicks - 1) this.threshold = this.mean + this.c.k * Math.sqrt(this.m2 / Math.max(1, this.n - 1));
       return false;
     }
-    return this.dwell(env > this.threshold);
-  }
-
-  private dwell(above: boolean): boolean {
-    if (!above) {
-      this.over = 0;
-      this.armed = true;
-      return false;
-    }
-    this.over++;
-    if (this.armed && this.over >= this.dwellTicks) {
-      this.armed = false;
-      return true;
-    }
-    return false;
+    return this.dwell.step(env > this.threshold);
   }
 }
 
 /** Decoder confidence over a threshold for a dwell time. */
 export class BciDetector {
+  private readonly dwell: DwellTrigger;
+
+  constructor(private readonly c: BciTriggerConfig, dt: number) {
+    this.dwell = new DwellTrigger(c.dwellS, dt);
+  }
+
+  step(confidence: number): boolean {
+    return this.dwell.step(confidence > this.c.threshold);
+  }
+}
+
+/** True once when a condition has held for the dwell time; armed again when it stops holding. */
+class DwellTrigger {
   private readonly dwellTicks: number;
   private over = 0;
   private armed = true;
 
-  constructor(private readonly c: BciTriggerConfig, dt: number) {
-    this.dwellTicks = Math.max(1, Math.round(c.dwellS / dt));
+  constructor(dwellS: number, dt: number) {
+    this.dwellTicks = Math.max(1, Math.round(dwellS / dt));
   }
 
-  step(confidence: number): boolean {
-    if (!(confidence > this.c.threshold)) {
+  step(above: boolean): boolean {
+    if (!above) {
       this.over = 0;
       this.armed = true;
       return false;
