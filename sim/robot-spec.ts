@@ -29,6 +29,12 @@ export interface JointSpec {
   readonly effort: number;
   /** Joint tracking-error limit (rad or m); exceeding it is a fault. */
   readonly trackingErrorLimit: number;
+  /**
+   * Fastest the joint may move, rad/s or m/s. The arms' joint control moves the servo's set point no faster (a
+   * step in the command becomes a ramp, as a real drive's velocity limit makes it); the exoskeleton's safety
+   * faults above it.
+   */
+  readonly velocityLimit: number;
   /** Default position servo: stiffness (N·m/rad or N/m) and damping (N·m·s/rad or N·s/m). */
   readonly servo: { readonly stiffness: number; readonly damping: number };
   /** Reflected actuator inertia added about the joint axis (kg·m² or kg), as MuJoCo's `armature`. */

@@ -91,3 +91,42 @@ describe('safe state', () => {
     expect(trace[te.tick].qCommand[2]).toBeCloseTo(trace[te.tick].position[2], 9);
   });
 });
+
+describe('a step in the joint command', () => {
+  // A wrist flick (the hand turned 150–170° within a millisecond) makes the IK step the wrist joints by up to a
+  // radian in one tick. The tracking-error monitor faults, and the arm must come to rest where it is: the
+  // instrument's servos, handed such a step, used to spin the roll out of control (tens of turns) and fling
+  // the wrist past its range. Joint control now moves each servo's set point at most at its velocity limit.
+  for (const rpy of [[0, 0, 170], [150, 0, 0], [0, 160, 40]]) {
+    it(`a flick of the hand by rpy ${rpy.join('/')}° faults and leaves the arm at rest within its joint limits`, async () => {
+      const { result, trace } = await runTraced(scenarioText({
+        duration: 1.5,
+        controller: '{ scale: 0.2, tremor_filter: { type: none } }',
+        input: `    script:
+      - { t: 0, p: [0, 0, 0] }
+      - { t: 0.5, p: [0, 0, 0] }
+      - { t: 0.501, p: [0, 0, 0], rpy_deg: [${rpy.join(', ')}] }`,
+      }));
+      const { PSM_SPEC } = await import('../sim/robots/psm.ts');
+      const joints = PSM_SPEC.joints;
+      // The servo set point never moves faster than the joint's velocity limit (gravity feed-forward aside, which
+      // is smooth: allow 1 %).
+      for (let k = 1; k < trace.length; k++) {
+        for (let j = 3; j < joints.length; j++) {
+          expect(Math.abs(trace[k].commandPosition[j] - trace[k - 1].commandPosition[j])).toBeLessThanOrEqual(joints[j].velocityLimit * 0.001 * 1.01 + 1e-9);
+        }
+      }
+      first(result.events, 'tracking_error');
+      const last = trace.slice(-300);
+      for (let j = 0; j < joints.length; j++) {
+        const lo = joints[j].lower - 0.05, hi = joints[j].upper + 0.05;
+        for (const t of last) {
+          expect(t.position[j], `${joints[j].name} at tick ${t.tick}`).toBeGreaterThan(lo);
+          expect(t.position[j], `${joints[j].name} at tick ${t.tick}`).toBeLessThan(hi);
+        }
+        // At rest: the last 0.3 s moved the joint by under a degree (or a millimetre).
+        expect(Math.abs(last[last.length - 1].position[j] - last[0].position[j]), joints[j].name).toBeLessThan(0.017);
+      }
+    });
+  }
+});

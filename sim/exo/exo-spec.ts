@@ -30,8 +30,6 @@ export interface ExoJointSpec extends JointSpec {
   /** Cuff (strap and soft tissue) stiffness and damping between the drive and the limb, N·m/rad, N·m·s/rad. */
   readonly cuffStiffness: number;
   readonly cuffDamping: number;
-  /** Largest safe joint speed, rad/s. */
-  readonly velocityLimit: number;
 }
 
 export interface ExoSpec {

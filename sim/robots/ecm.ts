@@ -36,12 +36,13 @@ export const ECM_MASSES = { yaw: 4.0, pitch: 3.0, carriage: 0.8, endoscope: 0.9 
 
 // Servo gains: about 15 Hz closed-loop bandwidth for yaw and pitch with the endoscope's inertia about the RCM
 // (≈ 0.12 kg·m² at mid insertion, armature included), 15 Hz for the insertion with the 1.7 kg it moves, a
-// stiff roll; each near critically damped. The tracking-error limits are the dVRK's (7°, 10 mm).
+// stiff roll; each near critically damped. The tracking-error limits are the dVRK's (7°, 10 mm); the velocity
+// limits (1 rad/s, 0.2 m/s, 2 rad/s roll) are a camera arm's, slower than the instruments'.
 const joints: JointSpec[] = [
-  { name: 'yaw', type: 'revolute', lower: -90 * deg, upper: 90 * deg, effort: 26.9, trackingErrorLimit: 7 * deg, servo: { stiffness: 1200, damping: 24 }, armature: 0.05 },
-  { name: 'pitch', type: 'revolute', lower: -44 * deg, upper: 65 * deg, effort: 26.9, trackingErrorLimit: 7 * deg, servo: { stiffness: 1200, damping: 24 }, armature: 0.05 },
-  { name: 'insertion', type: 'prismatic', lower: 0, upper: 0.255, effort: 80.7, trackingErrorLimit: 0.01, servo: { stiffness: 15000, damping: 320 }, armature: 0.1 },
-  { name: 'roll', type: 'revolute', lower: -88 * deg, upper: 88 * deg, effort: 0.88, trackingErrorLimit: 7 * deg, servo: { stiffness: 20, damping: 0.4 }, armature: 0.002 },
+  { name: 'yaw', type: 'revolute', lower: -90 * deg, upper: 90 * deg, effort: 26.9, trackingErrorLimit: 7 * deg, velocityLimit: 1, servo: { stiffness: 1200, damping: 24 }, armature: 0.05 },
+  { name: 'pitch', type: 'revolute', lower: -44 * deg, upper: 65 * deg, effort: 26.9, trackingErrorLimit: 7 * deg, velocityLimit: 1, servo: { stiffness: 1200, damping: 24 }, armature: 0.05 },
+  { name: 'insertion', type: 'prismatic', lower: 0, upper: 0.255, effort: 80.7, trackingErrorLimit: 0.01, velocityLimit: 0.2, servo: { stiffness: 15000, damping: 320 }, armature: 0.1 },
+  { name: 'roll', type: 'revolute', lower: -88 * deg, upper: 88 * deg, effort: 0.88, trackingErrorLimit: 7 * deg, velocityLimit: 2, servo: { stiffness: 20, damping: 0.4 }, armature: 0.002 },
 ];
 
 function link(i: number, name: string, mass: number, com: [number, number, number], inertia: [number, number, number], shapes: LinkSpec['shapes']): LinkSpec {

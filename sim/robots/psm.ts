@@ -23,20 +23,24 @@ export const PSM_TOOL_TIP = [[0, -1, 0, 0], [0, 0, 1, 0], [-1, 0, 0, 0], [0, 0, 
 export const PSM_MIN_INSERTION = 0.04;
 
 // Servo gains aim at roughly 30 Hz closed-loop bandwidth with the link inertias below, critically damped.
+// Velocity limits (REFERENCE.md gives none): 2 rad/s outer yaw and pitch, 0.3 m/s insertion (under the world's
+// 0.4 m/s body speed cap), 8 rad/s roll, wrist and jaw, the dVRK community's trajectory limits doubled for the
+// arm and equal for the instrument. They matter: the instrument's weak servos (0.2–0.33 N·m on 1e-4 kg·m²)
+// given a step of a radian or more spin the roll past 50 rad/s and fling the wrist beyond its range.
 const joints: JointSpec[] = [
-  { name: 'outer_yaw', type: 'revolute', lower: -91 * deg, upper: 91 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
-  { name: 'outer_pitch', type: 'revolute', lower: -53 * deg, upper: 53 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
-  { name: 'outer_insertion', type: 'prismatic', lower: 0, upper: 0.24, effort: 14.81, trackingErrorLimit: 0.02, servo: { stiffness: 8000, damping: 90 }, armature: 0.05 },
-  { name: 'outer_roll', type: 'revolute', lower: -260 * deg, upper: 260 * deg, effort: 0.33, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
-  { name: 'outer_wrist_pitch', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.25, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
-  { name: 'outer_wrist_yaw', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.2, trackingErrorLimit: 35 * deg, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'outer_yaw', type: 'revolute', lower: -91 * deg, upper: 91 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, velocityLimit: 2, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
+  { name: 'outer_pitch', type: 'revolute', lower: -53 * deg, upper: 53 * deg, effort: 4.97, trackingErrorLimit: 20 * deg, velocityLimit: 2, servo: { stiffness: 600, damping: 8 }, armature: 0.01 },
+  { name: 'outer_insertion', type: 'prismatic', lower: 0, upper: 0.24, effort: 14.81, trackingErrorLimit: 0.02, velocityLimit: 0.3, servo: { stiffness: 8000, damping: 90 }, armature: 0.05 },
+  { name: 'outer_roll', type: 'revolute', lower: -260 * deg, upper: 260 * deg, effort: 0.33, trackingErrorLimit: 35 * deg, velocityLimit: 8, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'outer_wrist_pitch', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.25, trackingErrorLimit: 35 * deg, velocityLimit: 8, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
+  { name: 'outer_wrist_yaw', type: 'revolute', lower: -80 * deg, upper: 80 * deg, effort: 0.2, trackingErrorLimit: 35 * deg, velocityLimit: 8, servo: { stiffness: 4, damping: 0.04 }, armature: 1e-4 },
   // The jaw's servo is compliant: 0.001 N·m/rad, 2.5e-5 N·m·s/rad (~11 Hz and about critically damped with the
   // 3 g fingers and 1e-7 kg·m² armature). A jaw commanded past an object grips it with the servo's torque: on a
   // 4 mm peg, 0.2–0.6 mN·m per finger (0.03–0.08 N at the contact) for grip 0 … −0.5, far under the 0.16 N·m
   // effort limit, which still caps it. The stiff servo this had (2 N·m/rad, armature 5e-5) stalls at that limit,
   // ~20 N at the contact, and Rapier's contacts cannot hold that on gram-sized bodies (see PSM_MASSES): the
   // fingers sank through the peg.
-  { name: 'jaw', type: 'revolute', lower: -40 * deg, upper: 80 * deg, effort: 0.16, trackingErrorLimit: 90 * deg, servo: { stiffness: 0.001, damping: 2.5e-5 }, armature: 1e-7 },
+  { name: 'jaw', type: 'revolute', lower: -40 * deg, upper: 80 * deg, effort: 0.16, trackingErrorLimit: 90 * deg, velocityLimit: 8, servo: { stiffness: 0.001, damping: 2.5e-5 }, armature: 1e-7 },
 ];
 
 const SHAFT_RADIUS = 0.0042; // 8.4 mm instrument shaft
