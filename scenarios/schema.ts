@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EVENT_KINDS } from '../controller/events.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
 import { ECM_SPEC } from '../sim/robots/ecm.ts';
-import { EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
+import { EXO_CONTROLLER_TYPES, EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const vec3 = z.tuple([finite, finite, finite]);
@@ -160,11 +160,15 @@ export const eventSchema = z.discriminatedUnion('kind', [
     t: finite.nonnegative(), kind: z.literal('sensor_noise'), robot: robotId, duration: finite.positive().optional(),
     sigma: finite.positive().max(1), joint: z.string().optional(),
   }).strict(),
-  /** Changes controller parameters at a time. */
+  /** Changes controller parameters at a time: an arm's scale and tremor filter, the exoskeleton's controller and guidance. */
   z.object({
     t: finite.nonnegative(), kind: z.literal('set'), robot: robotId,
     scale: finite.positive().max(10).optional(), tremor_filter: tremorFilterSchema.optional(),
-  }).strict().refine((e) => e.scale !== undefined || e.tremor_filter !== undefined, 'a set event with scale, tremor_filter or both'),
+    controller: z.enum(EXO_CONTROLLER_TYPES).optional(), guidance: finite.min(0).max(1).optional(),
+  }).strict().refine(
+    (e) => e.scale !== undefined || e.tremor_filter !== undefined || e.controller !== undefined || e.guidance !== undefined,
+    'a set event with scale and/or tremor_filter (an arm), or controller and/or guidance (an exoskeleton)',
+  ),
 ]);
 
 const expectSchema = z.union([
@@ -266,8 +270,12 @@ export const scenarioSchema = z.object({
   s.events.forEach((e, i) => {
     if ('robot' in e && !known(e.robot)) {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'robot'], message: `no robot '${e.robot}' in robots` });
-    } else if ('robot' in e && (e.kind === 'disable' || e.kind === 'set' || e.kind === 'sensor_noise') && robotType.get(e.robot) === 'exo') {
-      ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an exoskeleton: ${e.kind} does not apply (its events are estop, reset, enable, motor_fault)` });
+    } else if ('robot' in e && (e.kind === 'disable' || e.kind === 'sensor_noise') && robotType.get(e.robot) === 'exo') {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an exoskeleton: ${e.kind} does not apply (its events are estop, reset, enable, motor_fault, set)` });
+    } else if (e.kind === 'set' && robotType.get(e.robot) === 'exo' && (e.scale !== undefined || e.tremor_filter !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, e.scale !== undefined ? 'scale' : 'tremor_filter'], message: `robot '${e.robot}' is an exoskeleton: set takes controller and guidance` });
+    } else if (e.kind === 'set' && known(e.robot) && robotType.get(e.robot) !== 'exo' && (e.controller !== undefined || e.guidance !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, e.controller !== undefined ? 'controller' : 'guidance'], message: `robot '${e.robot}' is an arm: set takes scale and tremor_filter (controller and guidance are an exoskeleton's)` });
     } else if ('robot' in e && TELEOP_EVENTS.has(e.kind) && robotType.get(e.robot) === 'ecm') {
       ctx.addIssue({ code: 'custom', path: ['events', i, 'kind'], message: `robot '${e.robot}' is an ECM: it is not teleoperated, so ${e.kind} does not apply` });
     } else if ('robot' in e && INPUT_EVENTS.has(e.kind) && !(e.robot in s.input)) {

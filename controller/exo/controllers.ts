@@ -38,12 +38,6 @@ export interface ExoControllerHandle {
   readonly type: () => ExoControlType;
   /** The guidance now: the impedance's share, the path's support, aan's starting assistance. */
   readonly guidance: () => number;
-  /**
-   * Switches controller and/or guidance between two ticks (the live server's `set`). Every controller writes every
-   * drive's command on every tick, so the switch takes effect whole on the next tick; the safe state and the
-   * realignment still come first. Allocates (a new law or tunnel) only here, never per tick.
-   */
-  readonly set: (type: ExoControlType | undefined, guidance: number | undefined) => void;
 }
 
 export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceGait, safety: ExoSafetyConfig): ExoControllerHandle {
@@ -63,6 +57,11 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
   f.guidance.fill(type === 'position' ? 1 : guidance);
 
   const stage: Stage = map((frame: TickFrame) => {
+    if (f.requestControl !== null || !Number.isNaN(f.requestGuidance)) {
+      set(f.requestControl ?? type, Number.isNaN(f.requestGuidance) ? undefined : f.requestGuidance);
+      f.requestControl = null;
+      f.requestGuidance = Number.NaN;
+    }
     if (f.safe) {
       applyHold(f, safety);
       return frame;
@@ -120,8 +119,10 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
     }
     return frame;
   });
-  const set = (t: ExoControlType | undefined, g: number | undefined): void => {
-    const next = t ?? type;
+  // Switches controller and/or guidance at the start of a tick (`requestExoSetting`). Every controller writes every
+  // drive's command on every tick, so the switch takes effect whole at once; the safe state and the realignment
+  // still come first. Allocates (a new law or tunnel) only here, never on an ordinary tick.
+  function set(next: ExoControlType, g: number | undefined): void {
     if (g !== undefined) guidance = g;
     // A law or tunnel that starts now starts from the legs' present phase and the guidance asked for.
     if (next !== 'aan') aan = undefined;
@@ -130,6 +131,17 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
     if (next === 'path' && type !== 'path') tunnels = newTunnels();
     type = next;
     f.guidance.fill(type === 'position' ? 1 : guidance);
-  };
-  return { stage, aan: initialAan, type: () => type, guidance: () => guidance, set };
+  }
+  return { stage, aan: initialAan, type: () => type, guidance: () => guidance };
+}
+
+/**
+ * Asks the exoskeleton's controller to switch controller and/or guidance at its next tick (a scenario's `set`
+ * event or a live one: both go through the frame, so a live session's recording replays them at the same tick).
+ * Returns what changes, for the event log.
+ */
+export function requestExoSetting(f: ExoFrame, type: ExoControlType | undefined, guidance: number | undefined): string {
+  if (type !== undefined) f.requestControl = type;
+  if (guidance !== undefined) f.requestGuidance = guidance;
+  return [type !== undefined ? `controller ${type}` : '', guidance !== undefined ? `guidance ${guidance}` : ''].filter(Boolean).join(', ');
 }

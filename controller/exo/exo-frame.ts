@@ -102,6 +102,11 @@ export interface ExoFrame {
   estop: boolean;
   requestReset: boolean;
   requestEnable: boolean;
+  // ---- operator settings (a scenario's or a live `set`), taken by the controller at its next tick
+  /** Switch to this controller (null: keep the one running). */
+  requestControl: ExoControlType | null;
+  /** New guidance 0 … 1 (NaN: keep it). */
+  requestGuidance: number;
   // ---- intent
   /** Set by the intent stage on the tick it detects intent; the gait generator starts a step or bout and clears it. */
   detected: boolean;
@@ -127,6 +132,8 @@ export function createExoFrame(hw: ExoHardware): ExoFrame {
     estop: false,
     requestReset: false,
     requestEnable: false,
+    requestControl: null,
+    requestGuidance: Number.NaN,
     detected: false,
   };
 }

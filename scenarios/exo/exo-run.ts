@@ -45,7 +45,7 @@ export async function prepareExoRun(s: Scenario, opts: RunOptions = {}): Promise
     const patientBody = patientSpec(r.patient.height_m, r.patient.mass_kg);
     const b = patientBody.body;
     const gait = new ReferenceGait(cfg.gait, { thigh: b.thigh.length, shank: b.shank.length, pelvicTilt: patientBody.pelvicTilt });
-    const exo = new SimExo(r.id, spec, patientBody, cfg.trainer, dt, gait.beltSpeed * s.duration * 1.2 + 20);
+    const exo = new SimExo(r.id, spec, patientBody, cfg.trainer, dt);
     exo.build(R, world.world);
     world.addMechanism(exo);
     const f = createExoFrame(exo);

@@ -1,10 +1,11 @@
-// The scenario's event timeline for the exoskeleton: emergency stop, reset, re-enable and injected drive faults
-// at their ticks. A drive fault both degrades the drive (weak: a share of its torque; locked: a seized gearbox)
+// The scenario's event timeline for the exoskeleton: emergency stop, reset, re-enable, controller settings and
+// injected drive faults at their ticks. A drive fault both degrades the drive (weak: a share of its torque; locked: a seized gearbox)
 // and raises its driver's fault flag, which the safety monitor reads after the step of the same tick.
 import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { EventLog } from '../../controller/events.ts';
 import type { ExoFrame } from '../../controller/exo/exo-frame.ts';
+import { requestExoSetting } from '../../controller/exo/controllers.ts';
 import type { SimExo } from '../../sim/exo/sim-exo.ts';
 import type { Scenario } from '../schema.ts';
 
@@ -21,6 +22,9 @@ export function exoTimeline(s: Scenario, exo: SimExo, f: ExoFrame, log: EventLog
       case 'estop': due.push({ tick, apply: () => { f.estop = true; } }); break;
       case 'reset': due.push({ tick, apply: () => { f.requestReset = true; } }); break;
       case 'enable': due.push({ tick, apply: () => { f.requestEnable = true; } }); break;
+      case 'set':
+        due.push({ tick, apply: (t) => log.emit(t, e.robot, 'set', `set ${requestExoSetting(f, e.controller, e.guidance)}`, e.guidance) });
+        break;
       case 'motor_fault': {
         const j = exo.spec.joints.findIndex((x) => x.name === e.joint);
         if (j < 0) throw new Error(`motor_fault: the exoskeleton has no joint '${e.joint}' (joints: ${exo.spec.joints.map((x) => x.name).join(', ')})`);

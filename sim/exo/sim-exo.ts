@@ -43,6 +43,8 @@ const BELT_GROUP = 1 << 15;
 
 /** Belt travel after which the frame and the patient move back along the belt, m: a power of two, so bodies near the frame shift exactly in f32. */
 const RECENTRE_M = 16;
+/** Belt ahead of the start, m (the same for every run). */
+export const BELT_AHEAD_M = 2 * RECENTRE_M;
 
 /** The drives' state and command arrays (sim/joint-interfaces.ts) are the exoskeleton's own fields. */
 export interface SimExo extends JointInterfaces {}
@@ -53,8 +55,6 @@ export class SimExo implements WorldMechanism {
   readonly patient: PatientSpec;
   readonly trainer: TrainerSpec;
   readonly dt: number;
-  /** Length of belt the run may walk, m (the static belt box is this long ahead of the start, and 10 m behind). */
-  readonly beltLength: number;
 
   // ---- Exoskeleton hardware interface (ExoHardware): one entry per actuated joint.
   // position … effortScale: the joint interfaces (sim/joint-interfaces.ts), set in the constructor.
@@ -114,9 +114,8 @@ export class SimExo implements WorldMechanism {
   /** Absolute pitch (about +y) of thigh, shank, foot per side, from the last read. */
   private readonly pitch = new Float64Array(6);
 
-  constructor(id: string, spec: ExoSpec, patient: PatientSpec, trainer: TrainerSpec, dt: number, beltLength = 100) {
+  constructor(id: string, spec: ExoSpec, patient: PatientSpec, trainer: TrainerSpec, dt: number) {
     this.id = id;
-    this.beltLength = beltLength;
     this.spec = spec;
     this.patient = patient;
     this.trainer = trainer;
@@ -202,9 +201,11 @@ export class SimExo implements WorldMechanism {
         this.jointHandles.push(joint.handle);
       }
     }
-    // The belt: a static box whose top is the walking surface (z = 0), centred near the start so that contact
-    // coordinates stay small (Rapier computes in f32).
-    const half = 0.5 * (this.beltLength + 10);
+    // The belt: a static box whose top is the walking surface (z = 0), from 10 m behind the start to BELT_AHEAD_M
+    // ahead (the patient never gets further than RECENTRE_M and a stride). Its size is the same for every run,
+    // whatever its duration: a live session (which runs on) and the replay of its recording (as long as what was
+    // recorded) must collide with the same box, bit for bit, and Rapier computes contacts in f32 about its centre.
+    const half = 0.5 * (BELT_AHEAD_M + 10);
     const belt = world.createRigidBody(R.RigidBodyDesc.fixed().setTranslation(half - 10, 0, -0.025));
     world.createCollider(R.ColliderDesc.cuboid(half, 0.5, 0.025).setFriction(this.trainer.friction).setRestitution(0)
       .setCollisionGroups(groups(BELT_GROUP, FEET_GROUP)), belt);

@@ -7,6 +7,7 @@ import type { EventLog } from '../../controller/events.ts';
 import type { TickFrame } from '../../controller/frame.ts';
 import type { ExoFrame } from '../../controller/exo/exo-frame.ts';
 import { describeTremorFilter } from '../../controller/filters/tremor-filter.ts';
+import { requestExoSetting } from '../../controller/exo/controllers.ts';
 import { eventSchema, type ScenarioEvent } from '../../scenarios/schema.ts';
 
 /** The kinds of event a live operator can cause. */
@@ -17,7 +18,7 @@ export type LiveEventInput = { [K in LiveEvent['kind']]: Omit<Extract<LiveEvent,
 /**
  * Applies a live event to the frame before tick `tick` runs (the same frame fields the timeline sets).
  * `index`: robot id → position in the frame. In the exoskeleton's scene (`exo`: its frame, whose robot is not in
- * the tick frame) the emergency stop, reset and enable go to it, as its scenario timeline sends them.
+ * the tick frame) the emergency stop, reset, enable and its `set` go to it, as its scenario timeline sends them.
  */
 export function applyLiveEvent(frame: TickFrame, log: EventLog, index: ReadonlyMap<string, number>, e: LiveEvent, tick: number, exo?: ExoFrame): void {
   switch (e.kind) {
@@ -37,6 +38,10 @@ export function applyLiveEvent(frame: TickFrame, log: EventLog, index: ReadonlyM
       frame.robots[index.get(e.robot)!].requestDisable = true;
       break;
     case 'set': {
+      if (exo && exo.hw.id === e.robot) {
+        log.emit(tick, e.robot, 'set', `set ${requestExoSetting(exo, e.controller, e.guidance)} (live)`, e.guidance);
+        break;
+      }
       const rf = frame.robots[index.get(e.robot)!];
       if (e.scale !== undefined) rf.requestScale = e.scale;
       if (e.tremor_filter !== undefined) rf.requestTremorFilter = e.tremor_filter;

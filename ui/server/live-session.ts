@@ -161,19 +161,13 @@ export class LiveSession {
         run.schedule({ kind: 'enable', robot: c.robot }, run.tickFor(arrivedAt));
         return `enable ${c.robot} requested (refused during an emergency stop or without fresh input: see the events)`;
       case 'set': {
-        if (run.run.exo && run.run.exo.sim.id === c.robot) return this.setExo(run, c);
+        if (run.run.exo && run.run.exo.sim.id === c.robot) return this.setExo(run, c, arrivedAt);
         if (c.guidance !== undefined || c.controller !== undefined) {
           throw new ClientError(run.index.has(c.robot) ? 'invalid_message' : 'unknown_robot', `set: guidance and controller are for an exoskeleton; ${run.index.has(c.robot) ? `'${c.robot}' is an arm` : `no robot '${c.robot}' in the scene`}`);
         }
         this.teleoperated(c.robot);
         if (c.scale === undefined && c.tremor_filter === undefined) throw new ClientError('invalid_message', 'set needs scale, tremor_filter or both');
-        let e: LiveEventInput;
-        try {
-          e = parseLiveEvent({ kind: 'set', robot: c.robot, scale: c.scale, tremor_filter: c.tremor_filter });
-        } catch (err) {
-          throw new ClientError('invalid_message', `set: ${(err as Error).message}`);
-        }
-        if (e.kind !== 'set') throw new ClientError('internal', 'set parsed as another event');
+        const e = parseSet({ kind: 'set', robot: c.robot, scale: c.scale, tremor_filter: c.tremor_filter });
         run.schedule(e, run.tickFor(arrivedAt));
         const now = this.controllers[c.robot];
         this.controllers = { ...this.controllers, [c.robot]: { scale: e.scale ?? now.scale, tremor_filter: e.tremor_filter ?? now.tremor_filter } };
@@ -274,17 +268,14 @@ export class LiveSession {
   // ── internals ───────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The exoskeleton's `set`: controller kind and/or guidance, applied before the next tick (this thread runs
-   * between ticks) and logged as an event. Not replayable yet: a recording's scenario does not list it.
+   * The exoskeleton's `set`: controller kind and/or guidance, at the tick the message's arrival maps to, as an
+   * arm's `set`; it goes into a recording's scenario, so the recording replays it.
    */
-  private setExo(run: LiveRun, c: Extract<SimCommand, { name: 'set' }>): string {
+  private setExo(run: LiveRun, c: Extract<SimCommand, { name: 'set' }>, arrivedAt: number): string {
     if (c.scale !== undefined || c.tremor_filter !== undefined) throw new ClientError('invalid_message', `set: the exoskeleton '${c.robot}' takes guidance and controller, not scale or tremor_filter`);
     if (c.guidance === undefined && c.controller === undefined) throw new ClientError('invalid_message', 'set needs guidance, controller or both');
-    const exo = run.run.exo!;
-    exo.controller.set(c.controller, c.guidance);
-    const what = [c.controller !== undefined ? `controller ${c.controller}` : '', c.guidance !== undefined ? `guidance ${c.guidance}` : ''].filter(Boolean).join(', ');
-    run.run.log.emit(run.lastTick + 1, c.robot, 'set', `set ${what} (live)`, c.guidance);
-    return `set ${c.robot}: ${what}`;
+    run.schedule(parseSet({ kind: 'set', robot: c.robot, controller: c.controller, guidance: c.guidance }), run.tickFor(arrivedAt));
+    return `set ${c.robot}: ${[c.controller !== undefined ? `controller ${c.controller}` : '', c.guidance !== undefined ? `guidance ${c.guidance}` : ''].filter(Boolean).join(', ')}`;
   }
 
   private teleoperated(robot: string): void {
@@ -407,4 +398,16 @@ function shown(path: string): string {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** A live `set` checked as the scenario language checks a `set` event (so a recording's scenario parses). */
+function parseSet(e: Extract<LiveEventInput, { kind: 'set' }>): Extract<LiveEventInput, { kind: 'set' }> {
+  let parsed: LiveEventInput;
+  try {
+    parsed = parseLiveEvent(e);
+  } catch (err) {
+    throw new ClientError('invalid_message', `set: ${(err as Error).message}`);
+  }
+  if (parsed.kind !== 'set') throw new ClientError('internal', 'set parsed as another event');
+  return parsed;
 }
