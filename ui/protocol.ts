@@ -33,6 +33,11 @@ export const inputSchema = z.object({
   clutch: z.boolean(),
   /** Operator presence (the dVRK head sensor): false stops following. */
   enable: z.boolean().optional(),
+  /**
+   * When the device took the sample, ms on the sender's own monotonic clock (any origin, e.g. performance.now()):
+   * the server times the sample by it rather than by its arrival (see PROTOCOL.md, Timing).
+   */
+  ts: finite.min(0).max(1e15).optional(),
 }).strict();
 
 export const tremorFilterSchema = z.discriminatedUnion('type', [

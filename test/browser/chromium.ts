@@ -3,6 +3,7 @@
 // system with apt-get (CI), it installs Debian's `chromium` package; otherwise it fails saying what to install.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -50,6 +51,10 @@ export function findChromium(): string {
   throw new Error(MISSING_MESSAGE);
 }
 
+/** Through chromium-nice.sh: the browser yields the CPU to the server under test (see there). */
+const NICE_WRAPPER = fileURLToPath(new URL('./chromium-nice.sh', import.meta.url));
+
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
+  const path = findChromium();
+  return chromium.launch({ executablePath: NICE_WRAPPER, env: { ...process.env, STEADYSIM_CHROMIUM: path }, headless: true, args: CHROMIUM_ARGS });
 }

@@ -98,6 +98,7 @@ export class InputSender {
     n.rotate.fill(0);
     n.grip = 0;
     const tSec = (now - this.t0) / 1000;
+    const ts = Math.round(now * 1000) / 1000;
     for (const [id, h] of this.hands) {
       if (!h.aligned) continue; // nothing until the first state says where the instrument points
       const p: [number, number, number] = [h.p.x, h.p.y, h.p.z];
@@ -107,7 +108,8 @@ export class InputSender {
       // the change to true. After a fault the arm still needs an explicit `enable` command (Enter, the button).
       h.startedAt ??= this.simTime;
       const enable = this.simTime - h.startedAt >= SETTLE_S;
-      if (this.send({ type: 'input', robot: id, p, q: [h.q.x, h.q.y, h.q.z, h.q.w], grip: h.grip, clutch, enable })) {
+      // ts: the server times the sample by it, not by when it got round to reading it (a starved server reads in bursts).
+      if (this.send({ type: 'input', robot: id, p, q: [h.q.x, h.q.y, h.q.z, h.q.w], grip: h.grip, clutch, enable, ts })) {
         this.count++;
         this.sent++;
       }

@@ -11,6 +11,7 @@ import {
   clientMessageSchema, helloSchema, LIMITS, type ErrorCode, type ErrorMessage, type ServerMessage,
 } from '../protocol.ts';
 import { tokenMatches } from './auth.ts';
+import { DeviceClock } from './device-clock.ts';
 import { ClientError } from './errors.ts';
 import type { SimHost } from './sim-host.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -45,6 +46,8 @@ export class ClientConnection {
   /** The last `enable` this connection sent per robot, for the run it was sent in. */
   private readonly presence = new Map<string, boolean>();
   private presenceGeneration = -1;
+  /** The sender's clock (input `ts`) against this server's: one per connection. */
+  private readonly deviceClock = new DeviceClock();
   /** State messages skipped because the socket was backed up. */
   skipped = 0;
 
@@ -142,7 +145,7 @@ export class ClientConnection {
           this.presence.clear();
           this.presenceGeneration = this.sim.generation;
         }
-        this.sim.input(m, this.presence, at);
+        this.sim.input(m, this.presence, m.ts === undefined ? at : this.deviceClock.map(m.ts, at));
         return;
       case 'command': {
         if (this.role !== 'operator') throw new ClientError('forbidden', 'viewers may not send commands: say hello as an operator with the token');

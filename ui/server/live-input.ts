@@ -1,8 +1,9 @@
-// A live operator device as an InputSource. Each sample is stamped when the server received it and becomes
-// fresh on the first tick after that moment, as the realtime clock maps wall time to ticks: on time, that is
-// simply the next tick. When the simulation runs late and catches up in a burst, the samples that arrived
-// meanwhile are handed out at the ticks they arrived at, so the loop sees the device's own cadence — a hiccup of
-// the server is not mistaken for a device that stopped (the 30 ms watchdog trips only when samples really do stop).
+// A live operator device as an InputSource. Each sample is stamped when the server received it (or, with a
+// device timestamp, when it was sent: device-clock.ts) and becomes fresh on the first tick after that moment, as
+// the realtime clock maps wall time to ticks: on time, that is simply the next tick. When the simulation runs late
+// and catches up in a burst, the samples that arrived meanwhile are handed out at the ticks they arrived at, so the
+// loop sees the device's own cadence — a hiccup of the server is not mistaken for a device that stopped (the 30 ms
+// watchdog trips only when samples really do stop).
 // Several samples for one tick: the latest wins. Ticks with nothing new return false. Allocation-free per tick.
 import type { InputSource } from '../../controller/input-source.ts';
 import type { OperatorInput } from '../../controller/frame.ts';

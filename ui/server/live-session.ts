@@ -125,8 +125,8 @@ export class LiveSession {
 
   /**
    * One operator sample, validated by the main thread (finite, unit quaternion, inside the master workspace, a
-   * robot that takes input), received at `arrivedAt` (ms since the epoch). A sample for a robot the scene no
-   * longer has (it just changed) is dropped.
+   * robot that takes input), received at `arrivedAt` (ms since the epoch; a sample with a device timestamp: when
+   * it was sent, as device-clock.ts maps it). A sample for a robot the scene no longer has (it just changed) is dropped.
    */
   input(robot: string, p: readonly number[], q: readonly number[], grip: number, clutch: boolean, arrivedAt: number, enable?: boolean): void {
     const run = this.current;

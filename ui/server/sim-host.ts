@@ -83,7 +83,7 @@ export class SimHost {
    * One operator sample: refused here unless its robot takes input and its numbers are what the latch accepts
    * (finite, a unit quaternion, inside the master workspace). `presence`: the connection's last `enable` per
    * robot; a change asks to enable or disable teleoperation (recorded as an event). `at`: when it was received,
-   * ms since the epoch.
+   * or when it was sent as its device timestamp maps to this clock (device-clock.ts), ms since the epoch.
    */
   input(m: InputMessage, presence: Map<string, boolean>, at: number): void {
     if (!this.info.inputRobots.includes(m.robot)) {

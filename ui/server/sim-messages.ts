@@ -25,7 +25,8 @@ export interface SimWorkerData {
 
 export type ToSim =
   /**
-   * `at`: when the server received it, ms since the epoch (performance.timeOrigin + performance.now()).
+   * `at`: when the server received it, ms since the epoch (performance.timeOrigin + performance.now()); for an
+   * input with a device timestamp, when it was sent as that maps to this clock (device-clock.ts).
    * `enable`: present when the operator's presence changed with this sample (enable or disable teleoperation).
    */
   | { readonly kind: 'input'; readonly robot: string; readonly p: readonly number[]; readonly q: readonly number[]; readonly grip: number; readonly clutch: boolean; readonly at: number; readonly enable?: boolean }
