@@ -143,5 +143,10 @@ export function exoController(f: ExoFrame, c: ExoControlConfig, gait: ReferenceG
 export function requestExoSetting(f: ExoFrame, type: ExoControlType | undefined, guidance: number | undefined): string {
   if (type !== undefined) f.requestControl = type;
   if (guidance !== undefined) f.requestGuidance = guidance;
+  return describeExoSetting(type, guidance);
+}
+
+/** "controller aan, guidance 0.8": what a `set` changes. */
+export function describeExoSetting(type: ExoControlType | undefined, guidance: number | undefined): string {
   return [type !== undefined ? `controller ${type}` : '', guidance !== undefined ? `guidance ${guidance}` : ''].filter(Boolean).join(', ');
 }

@@ -1,6 +1,7 @@
 // The scenario's event timeline for the exoskeleton: emergency stop, reset, re-enable, controller settings and
-// injected drive faults at their ticks. A drive fault both degrades the drive (weak: a share of its torque; locked: a seized gearbox)
-// and raises its driver's fault flag, which the safety monitor reads after the step of the same tick.
+// injected drive faults at their ticks. A drive fault both degrades the drive (weak: a share of its torque;
+// locked: a seized gearbox) and raises its driver's fault flag, which the safety monitor reads after the step of
+// the same tick.
 import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { EventLog } from '../../controller/events.ts';

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import type { StateMessage } from '../protocol.ts';
 import type { SimEvent } from '../../controller/events.ts';
 import { describeTremorFilter } from '../../controller/filters/tremor-filter.ts';
+import { describeExoSetting } from '../../controller/exo/controllers.ts';
 import type { LoadedScenario } from '../../scenarios/loader.ts';
 import { controllerFor } from '../../scenarios/schema.ts';
 import { ClientError } from './errors.ts';
@@ -275,7 +276,7 @@ export class LiveSession {
     if (c.scale !== undefined || c.tremor_filter !== undefined) throw new ClientError('invalid_message', `set: the exoskeleton '${c.robot}' takes guidance and controller, not scale or tremor_filter`);
     if (c.guidance === undefined && c.controller === undefined) throw new ClientError('invalid_message', 'set needs guidance, controller or both');
     run.schedule(parseSet({ kind: 'set', robot: c.robot, controller: c.controller, guidance: c.guidance }), run.tickFor(arrivedAt));
-    return `set ${c.robot}: ${[c.controller !== undefined ? `controller ${c.controller}` : '', c.guidance !== undefined ? `guidance ${c.guidance}` : ''].filter(Boolean).join(', ')}`;
+    return `set ${c.robot}: ${describeExoSetting(c.controller, c.guidance)}`;
   }
 
   private teleoperated(robot: string): void {
