@@ -17,7 +17,8 @@ export function quatConj(out: Quat, a: ArrayLike<number>): Quat {
 }
 
 export function quatNormalize(out: Quat, a: ArrayLike<number>): Quat {
-  const n = Math.hypot(a[0], a[1], a[2], a[3]) || 1;
+  // Not Math.hypot, here and below: it allocates its arguments, and the tremor filter calls these every tick.
+  const n = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2] + a[3] * a[3]) || 1;
   out[0] = a[0] / n; out[1] = a[1] / n; out[2] = a[2] / n; out[3] = a[3] / n;
   return out;
 }
@@ -36,14 +37,14 @@ export function quatRotateVec(out: Float64Array | number[], q: ArrayLike<number>
 export function quatToRotvec(out: Float64Array | number[], q: ArrayLike<number>): Float64Array | number[] {
   let x = q[0], y = q[1], z = q[2], w = q[3];
   if (w < 0) { x = -x; y = -y; z = -z; w = -w; }
-  const s = Math.hypot(x, y, z);
+  const s = Math.sqrt(x * x + y * y + z * z);
   const k = s < 1e-12 ? 2 / (w || 1) : (2 * Math.atan2(s, w)) / s;
   out[0] = x * k; out[1] = y * k; out[2] = z * k;
   return out;
 }
 
 export function quatFromRotvec(out: Quat, r: ArrayLike<number>): Quat {
-  const angle = Math.hypot(r[0], r[1], r[2]);
+  const angle = Math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
   const h = 0.5 * angle;
   const k = angle < 1e-12 ? 0.5 : Math.sin(h) / angle;
   out[0] = r[0] * k; out[1] = r[1] * k; out[2] = r[2] * k; out[3] = Math.cos(h);
