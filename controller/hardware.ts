@@ -3,8 +3,7 @@
 import type { JointSpec, RobotSpec } from '../sim/robot-spec.ts';
 import type { JointInterfaces } from '../sim/joint-interfaces.ts';
 
-export const MODE_POSITION = 0;
-export const MODE_EFFORT = 1;
+export { MODE_EFFORT, MODE_POSITION } from '../sim/joint-interfaces.ts';
 
 /** An arm: its joints' state and command arrays (sim/joint-interfaces.ts), and the contact force at the instrument. */
 export interface RobotHardware extends JointInterfaces {

@@ -65,5 +65,10 @@ export function controlLoop(c: LoopConfig): Stage {
     monitors(r.map((x) => x.monitor), c.log),
     ...(c.taps ?? []),
   ];
+  return pipeStages(stages);
+}
+
+/** The stages in order as one operator (the arms' loop and the exoskeleton's, controller/exo/exo-loop.ts). */
+export function pipeStages(stages: readonly Stage[]): Stage {
   return (source) => stages.reduce((s, op) => s.pipe(op), source);
 }

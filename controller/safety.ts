@@ -20,3 +20,27 @@ export function enterSafeState(rf: RobotFrame, log: EventLog, tick: number, caus
   rf.qCommand.set(rf.qHold);
   log.emit(tick, rf.id, 'safe_state', `safe state entered (${cause}); holding joint positions`);
 }
+
+/**
+ * The emergency stop as the supervisors hold it, for the arms and the exoskeleton alike: pressed, it stays engaged
+ * until a reset; while engaged every enable is refused. Each change is an event (run-wide: no robot).
+ */
+export class EstopLatch {
+  engaged = false;
+
+  press(log: EventLog, tick: number): void {
+    if (!this.engaged) log.emit(tick, null, 'estop', 'emergency stop');
+    this.engaged = true;
+  }
+
+  clear(log: EventLog, tick: number): void {
+    if (this.engaged) log.emit(tick, null, 'reset', 'emergency stop cleared');
+    this.engaged = false;
+  }
+
+  /** True (and an `enable` event saying so) when an enable of `robot` must be refused. */
+  refusesEnable(log: EventLog, tick: number, robot: string): boolean {
+    if (this.engaged) log.emit(tick, robot, 'enable', 'refused: emergency stop active, reset first');
+    return this.engaged;
+  }
+}

@@ -109,8 +109,8 @@ export interface PreparedRun {
   readonly exoFrame?: ExoFrame;
   /** The exoskeleton, its controller and reference gait, in an exoskeleton run (the live server reads and sets them). */
   readonly exo?: { readonly sim: SimExo; readonly controller: ExoControllerHandle; readonly gait: ReferenceGait };
-  /** Names of the numbers of `controllerState` (default: the arms' controller state, `controllerStateLabels`). */
-  controllerLabels?(): string[];
+  /** Names of the numbers of `controllerState` (what a recording's hash-state labels end with). */
+  controllerLabels(): string[];
   /** Turns what happened into the result; call once after the last tick. */
   finish(wallSeconds: number): RunResult;
 }
@@ -160,15 +160,9 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
     const log = new EventLog(dt);
     const frame = createTickFrame(dt, world.robots);
     const metrics = new RunMetrics(world.robots, robotConfigs.map((c) => c.chain), ticks, dt, { targets: s.targets, log, objects: world.objects });
-    const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
-    const hashes: { tick: number; hash: string }[] = [];
     const controllerState = new Float64Array(frame.robots.reduce((n, rf) => n + controllerStateSize(rf.qCommand.length), 0));
-    const second = Math.round(1 / dt);
-    const hashTap: Stage = map((f) => {
-      if ((f.tick + 1) % hashInterval === 0) hashes.push({ tick: f.tick + 1, hash: world.stateHash(writeControllerState(f, controllerState)) });
-      if (opts.onProgress && (f.tick + 1) % second === 0) opts.onProgress((f.tick + 1) / ticks);
-      return f;
-    });
+    const writeState = (): Float64Array => writeControllerState(frame, controllerState);
+    const { hashes, hashInterval, tap: hashTap } = checkpoints(world, writeState, opts, ticks, dt);
     const loop = controlLoop({
       fs: s.rate,
       log,
@@ -181,9 +175,10 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
     });
     return {
       scenario: s, world, frame, ticks, log, loop, hashes, hashInterval, recorder,
-      controllerState: () => writeControllerState(frame, controllerState),
+      controllerState: writeState,
+      controllerLabels: () => controllerStateLabels(frame),
       finish(wall: number): RunResult {
-        const finalHash = world.stateHash(writeControllerState(frame, controllerState));
+        const finalHash = world.stateHash(writeState());
         const values = metrics.finish();
         return runResult({ s, seed, ticks, dt, wall, values, log, world, hashInterval, hashes, finalHash });
       },
@@ -192,6 +187,24 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
     world.free();
     throw e;
   }
+}
+
+/**
+ * The state-hash checkpoints of a run (every `hashInterval` ticks, default once per simulated second) and its
+ * progress callback, as one tap; `state` writes the controller's part of the hash.
+ */
+export function checkpoints(world: SimWorld, state: () => Float64Array, opts: RunOptions, ticks: number, dt: number): {
+  hashes: { tick: number; hash: string }[]; hashInterval: number; tap: Stage;
+} {
+  const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
+  const hashes: { tick: number; hash: string }[] = [];
+  const second = Math.round(1 / dt);
+  const tap: Stage = map((f) => {
+    if ((f.tick + 1) % hashInterval === 0) hashes.push({ tick: f.tick + 1, hash: world.stateHash(state()) });
+    if (opts.onProgress && (f.tick + 1) % second === 0) opts.onProgress((f.tick + 1) / ticks);
+    return f;
+  });
+  return { hashes, hashInterval, tap };
 }
 
 /** Pushes every tick of a prepared run through its loop on the virtual clock (synchronously). */
@@ -235,7 +248,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     if (rec) {
       await rec.open({
         world: run.world, log: run.log, seed: opts.seed ?? s.seed, hashInterval: run.hashInterval,
-        hashes: run.hashes, controllerLabels: run.controllerLabels?.() ?? controllerStateLabels(run.frame),
+        hashes: run.hashes, controllerLabels: run.controllerLabels(),
       });
       await runTicksSliced(run, Math.round(1 / run.frame.dt), () => rec.flush());
     } else {

@@ -2,6 +2,16 @@
 // interfaces), one set for the arms (sim/robot.ts) and the exoskeleton's drives (sim/exo/sim-exo.ts) alike.
 import type { JointSpec } from './robot-spec.ts';
 
+/** `mode` of a joint: its servo follows `commandPosition` (with `commandVelocity` feed-forward)… */
+export const MODE_POSITION = 0;
+/** …or `commandEffort` is applied as a joint torque/force, clamped at the effort limit. */
+export const MODE_EFFORT = 1;
+
+// A velocity motor aimed at a speed it can never reach saturates at its force limit every step: that is exactly
+// "apply this torque", and it stays inside the joint solver (no per-tick allocation). Arms and exoskeleton alike.
+export const EFFORT_MOTOR_SPEED = 1e6;
+export const EFFORT_MOTOR_FACTOR = 1e6;
+
 export interface JointInterfaces {
   // State interfaces (read after every physics step).
   readonly position: Float64Array;

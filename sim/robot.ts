@@ -7,15 +7,7 @@ import type { JointType, LinkSpec, RobotSpec, ShapeSpec, Vec3 } from './robot-sp
 import { mat4, mat4FromPose, mat4FromRows, mat4Mul, mat4ToQuat, type Mat4 } from './math/mat4.ts';
 import { quatConj, quatMul, quatRotateVec } from './math/quat.ts';
 import { robotGroups } from './collision-groups.ts';
-import { createJointInterfaces, type JointInterfaces } from './joint-interfaces.ts';
-
-/** How a joint is driven this tick. */
-export const enum DriveMode {
-  /** Rapier's motor servos to `commandPosition` (with `commandVelocity` feed-forward). */
-  Position = 0,
-  /** `commandEffort` is applied as a joint torque/force, clamped at the effort limit. */
-  Effort = 1,
-}
+import { createJointInterfaces, EFFORT_MOTOR_FACTOR, EFFORT_MOTOR_SPEED, MODE_EFFORT, MODE_POSITION, type JointInterfaces } from './joint-interfaces.ts';
 
 /**
  * A model of the joint sensors (encoder noise, quantisation): it rewrites the measured joint positions right
@@ -30,10 +22,6 @@ export interface RobotPose {
   readonly q: readonly [number, number, number, number];
 }
 
-// A velocity motor aimed at a speed it can never reach saturates at its force limit every step:
-// that is exactly "apply this torque", and it stays inside the joint solver (no per-tick allocation).
-const EFFORT_MOTOR_SPEED = 1e6;
-const EFFORT_MOTOR_FACTOR = 1e6;
 const TWO_PI = 2 * Math.PI;
 
 /** The joint state and command arrays (sim/joint-interfaces.ts) are the robot's own fields, set in the constructor. */
@@ -289,7 +277,7 @@ export class SimRobot {
       const joint = this.joints[i] as InstanceType<Rapier['RevoluteImpulseJoint']>;
       const limit = joints[j].effort * this.effortScale[j];
       let maxForce: number, target: number, speed: number, kp: number, kd: number;
-      if (this.mode[j] === DriveMode.Position) {
+      if (this.mode[j] === MODE_POSITION) {
         maxForce = limit; target = this.commandPosition[j] * g; speed = this.commandVelocity[j] * g; kp = this.stiffness[j]; kd = this.damping[j];
       } else {
         const tau = this.commandEffort[j] * Math.sign(g);
@@ -405,7 +393,7 @@ export class SimRobot {
     const joints = this.spec.joints;
     for (let j = 0; j < joints.length; j++) {
       const limit = joints[j].effort * this.effortScale[j];
-      const raw = this.mode[j] === DriveMode.Effort
+      const raw = this.mode[j] === MODE_EFFORT
         ? this.commandEffort[j]
         : this.stiffness[j] * (this.commandPosition[j] - this.position[j]) + this.damping[j] * (this.commandVelocity[j] - this.velocity[j]);
       this.effort[j] = raw > limit ? limit : raw < -limit ? -limit : raw;

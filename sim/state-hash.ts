@@ -59,6 +59,8 @@ export class StateHasher {
     }
     for (const m of this.world.mechanisms) o = m.writeState(b, o);
     if (controllerState) b.set(controllerState, o);
+    // −0 and 0 hash differently, but a recording (JSON) cannot tell them apart: hash +0 for both.
+    for (let i = 0; i < b.length; i++) b[i] += 0;
     return bytesToHex(sha256(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
   }
 }

@@ -1,5 +1,6 @@
 // What flows through the exoskeleton's loop besides the tick: one preallocated ExoFrame per run, mutated stage by
 // stage. Each field names the stage that writes it; later stages only read it. No allocation per tick.
+import { LIMB_NAMES } from '../../sim/exo/exo-spec.ts';
 import type { ExoHardware } from '../hardware.ts';
 
 export type ExoControlType = 'position' | 'impedance' | 'path' | 'aan';
@@ -156,7 +157,7 @@ export function exoControllerState(f: ExoFrame, out: Float64Array): Float64Array
 export function exoControllerStateLabels(f: ExoFrame): string[] {
   const id = f.hw.id;
   const joints = f.hw.spec.joints.map((j) => j.name);
-  const limbs = ['hip_left', 'knee_left', 'ankle_left', 'hip_right', 'knee_right', 'ankle_right'];
+  const limbs = LIMB_NAMES;
   return [
     `${id} controller phase`, `${id} controller phase_rate`, `${id} controller stop_at`,
     ...limbs.map((l) => `${id} controller q_ref ${l}`), ...limbs.map((l) => `${id} controller qd_ref ${l}`),

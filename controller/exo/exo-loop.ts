@@ -4,7 +4,7 @@
 //
 // The patient stage is the simulated human (muscle torques, intent signals): part of the plant, so it runs right
 // before the physics step; a real device has no such stage. Each stage is an RxJS operator made per run.
-import type { Stage } from '../loop.ts';
+import { pipeStages, type Stage } from '../loop.ts';
 import type { Plant } from '../stages/physics.ts';
 import { physicsStep } from '../stages/physics.ts';
 
@@ -23,7 +23,7 @@ export interface ExoLoopConfig {
 }
 
 export function exoControlLoop(c: ExoLoopConfig): Stage {
-  const stages: Stage[] = [
+  return pipeStages([
     ...(c.timeline ? [c.timeline] : []),
     c.supervisor,
     c.intent,
@@ -34,6 +34,5 @@ export function exoControlLoop(c: ExoLoopConfig): Stage {
     physicsStep(c.plant),
     c.monitors,
     ...(c.taps ?? []),
-  ];
-  return (source) => stages.reduce((s, op) => s.pipe(op), source);
+  ]);
 }

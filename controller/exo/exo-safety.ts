@@ -8,8 +8,9 @@ import type { Stage } from '../loop.ts';
 import type { EventKind, EventLog } from '../events.ts';
 import type { ExoFrame, ExoSafetyConfig } from './exo-frame.ts';
 import { applyHold } from './controllers.ts';
+import { EstopLatch } from '../safety.ts';
 
-const DEG = 180 / Math.PI;
+const TO_DEG = 180 / Math.PI;
 
 export function enterExoSafeState(f: ExoFrame, s: ExoSafetyConfig, log: EventLog, tick: number, cause: EventKind): void {
   if (f.safe) return;
@@ -23,23 +24,20 @@ export function enterExoSafeState(f: ExoFrame, s: ExoSafetyConfig, log: EventLog
 
 /** Before the controllers: emergency stop, reset and re-enable requests. */
 export function exoSupervisor(f: ExoFrame, s: ExoSafetyConfig, log: EventLog): Stage {
-  let estopLatched = false;
+  const estop = new EstopLatch();
   return map((frame) => {
     if (f.estop) {
       f.estop = false;
-      if (!estopLatched) log.emit(frame.tick, null, 'estop', 'emergency stop');
-      estopLatched = true;
+      estop.press(log, frame.tick);
       enterExoSafeState(f, s, log, frame.tick, 'estop');
     }
     if (f.requestReset) {
       f.requestReset = false;
-      if (estopLatched) log.emit(frame.tick, null, 'reset', 'emergency stop cleared');
-      estopLatched = false;
+      estop.clear(log, frame.tick);
     }
     if (f.requestEnable) {
       f.requestEnable = false;
-      if (estopLatched) log.emit(frame.tick, f.hw.id, 'enable', 'refused: emergency stop active, reset first');
-      else if (f.safe) {
+      if (!estop.refusesEnable(log, frame.tick, f.hw.id) && f.safe) {
         f.safe = false;
         // Back onto the reference gently: from where the legs are now, over the realignment time.
         f.qHold.set(f.hw.position);
@@ -79,10 +77,10 @@ export function exoMonitors(f: ExoFrame, s: ExoSafetyConfig, dt: number, log: Ev
         log.emit(tick, hw.id, 'drive_fault', `${name} driver reports a fault`, j);
         enterExoSafeState(f, s, log, tick, 'drive_fault');
       } else if (q > js.upper - s.rangeMargin || q < js.lower + s.rangeMargin) {
-        log.emit(tick, hw.id, 'joint_limit', `${name} at ${(q * DEG).toFixed(1)}°, its range is ${(js.lower * DEG).toFixed(0)}…${(js.upper * DEG).toFixed(0)}°`, q);
+        log.emit(tick, hw.id, 'joint_limit', `${name} at ${(q * TO_DEG).toFixed(1)}°, its range is ${(js.lower * TO_DEG).toFixed(0)}…${(js.upper * TO_DEG).toFixed(0)}°`, q);
         enterExoSafeState(f, s, log, tick, 'joint_limit');
       } else if (Math.abs(v) > js.velocityLimit) {
-        log.emit(tick, hw.id, 'velocity_limit', `${name} at ${(v * DEG).toFixed(0)}°/s, over ${(js.velocityLimit * DEG).toFixed(0)}°/s`, v);
+        log.emit(tick, hw.id, 'velocity_limit', `${name} at ${(v * TO_DEG).toFixed(0)}°/s, over ${(js.velocityLimit * TO_DEG).toFixed(0)}°/s`, v);
         enterExoSafeState(f, s, log, tick, 'velocity_limit');
       } else if (Math.abs(ti) > s.interactionLimit) {
         log.emit(tick, hw.id, 'interaction_limit', `${name} interaction torque ${ti.toFixed(1)} N·m over ${s.interactionLimit} N·m`, ti);

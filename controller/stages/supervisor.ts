@@ -3,11 +3,11 @@
 import { map, type OperatorFunction } from 'rxjs';
 import { TELEOP_ALIGNING, TELEOP_DISABLED, type TickFrame } from '../frame.ts';
 import type { EventLog } from '../events.ts';
-import { enterSafeState, WATCHDOG_S } from '../safety.ts';
+import { enterSafeState, EstopLatch, WATCHDOG_S } from '../safety.ts';
 
 /** `watchdog[i]`: whether robot i's input is watched (teleoperated arms; default all). */
 export function supervisor(log: EventLog, watchdog: readonly boolean[] = []): OperatorFunction<TickFrame, TickFrame> {
-  let estopLatched = false;
+  const estop = new EstopLatch();
   let watchdogTicks = -1;
   const stale: boolean[] = [];
   return map((frame) => {
@@ -17,13 +17,12 @@ export function supervisor(log: EventLog, watchdog: readonly boolean[] = []): Op
       const rf = robots[i];
       if (rf.estop) {
         rf.estop = false;
-        if (!estopLatched) log.emit(frame.tick, null, 'estop', 'emergency stop');
-        estopLatched = true;
+        estop.press(log, frame.tick);
       }
     }
     for (let i = 0; i < robots.length; i++) {
       const rf = robots[i];
-      if (estopLatched) enterSafeState(rf, log, frame.tick, 'estop', false);
+      if (estop.engaged) enterSafeState(rf, log, frame.tick, 'estop', false);
       const age = frame.tick - rf.lastInputTick;
       const isStale = age > watchdogTicks;
       if (isStale && !stale[i] && watchdog[i] !== false) {
@@ -33,8 +32,7 @@ export function supervisor(log: EventLog, watchdog: readonly boolean[] = []): Op
       stale[i] = isStale;
       if (rf.requestReset) {
         rf.requestReset = false;
-        if (estopLatched) log.emit(frame.tick, null, 'reset', 'emergency stop cleared');
-        estopLatched = false;
+        estop.clear(log, frame.tick);
       }
       if (rf.requestDisable) {
         rf.requestDisable = false;
@@ -46,14 +44,14 @@ export function supervisor(log: EventLog, watchdog: readonly boolean[] = []): Op
       }
       if (rf.requestEnable) {
         rf.requestEnable = false;
-        if (estopLatched) {
-          log.emit(frame.tick, rf.id, 'enable', 'refused: emergency stop active, reset first');
-        } else if (isStale) {
-          log.emit(frame.tick, rf.id, 'enable', 'refused: no fresh operator input');
-        } else if (rf.teleop === TELEOP_DISABLED) {
-          rf.safe = false;
-          rf.teleop = TELEOP_ALIGNING;
-          log.emit(frame.tick, rf.id, 'enable', 'teleoperation enabled');
+        if (!estop.refusesEnable(log, frame.tick, rf.id)) {
+          if (isStale) {
+            log.emit(frame.tick, rf.id, 'enable', 'refused: no fresh operator input');
+          } else if (rf.teleop === TELEOP_DISABLED) {
+            rf.safe = false;
+            rf.teleop = TELEOP_ALIGNING;
+            log.emit(frame.tick, rf.id, 'enable', 'teleoperation enabled');
+          }
         }
       }
     }

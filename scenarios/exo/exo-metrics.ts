@@ -18,7 +18,7 @@ import type { AssistAsNeeded } from '../../controller/exo/assist-as-needed.ts';
 import { LIMB_JOINTS, SIDES } from '../../sim/exo/exo-spec.ts';
 import { round } from '../round.ts';
 
-const DEG = 180 / Math.PI;
+const TO_DEG = 180 / Math.PI;
 /** A foot must have been off the belt this long before touching again counts as a heel strike, s; and the touch
  *  must last this long (a toe scuffing the belt in swing is no step), s. */
 const SWING_MIN_S = 0.15;
@@ -180,9 +180,9 @@ export class ExoMetrics {
     for (let s = 0; s < 2; s++) {
       for (let k = 0; k < 3; k++) {
         const i = 3 * s + k;
-        rom[i] = this.romCount[i] > 0 ? (this.romSum[i] / this.romCount[i]) * DEG : this.allHi[i] > this.allLo[i] ? (this.allHi[i] - this.allLo[i]) * DEG : 0;
+        rom[i] = this.romCount[i] > 0 ? (this.romSum[i] / this.romCount[i]) * TO_DEG : this.allHi[i] > this.allLo[i] ? (this.allHi[i] - this.allLo[i]) * TO_DEG : 0;
         m(`${LIMB_JOINTS[k]}_rom_deg.${SIDES[s]}`, rom[i], 2);
-        m(`${LIMB_JOINTS[k]}_rmse_deg.${SIDES[s]}`, this.errCount > 0 ? Math.sqrt(this.errSq[i] / this.errCount) * DEG : 0, 3);
+        m(`${LIMB_JOINTS[k]}_rmse_deg.${SIDES[s]}`, this.errCount > 0 ? Math.sqrt(this.errSq[i] / this.errCount) * TO_DEG : 0, 3);
       }
     }
     const si = (l: number, r: number) => (l + r > 0 ? ((r - l) / (0.5 * (r + l))) * 100 : 0);

@@ -1,14 +1,12 @@
 // Builds an exoskeleton scenario ready to tick, as runner.ts's prepareRun does for the arms: the gait trainer
 // world (treadmill, body-weight support, pelvis guide), the patient and the exoskeleton (sim/exo/), the patient's
 // behaviour (scenarios/patient/), the exoskeleton's loop (controller/exo/), metrics, hashes and recording.
-import { map } from 'rxjs';
 import { loadRapier } from '../../sim/rapier.ts';
 import { SimWorld } from '../../sim/world.ts';
 import { SimExo } from '../../sim/exo/sim-exo.ts';
 import { exoSpec, patientSpec } from '../../sim/exo/exo-spec.ts';
 import { EventLog } from '../../controller/events.ts';
 import { createTickFrame } from '../../controller/frame.ts';
-import type { Stage } from '../../controller/loop.ts';
 import { createExoFrame, exoControllerState, exoControllerStateLabels, exoControllerStateSize } from '../../controller/exo/exo-frame.ts';
 import { ReferenceGait } from '../../controller/exo/normative-gait.ts';
 import { gaitGenerator } from '../../controller/exo/gait-generator.ts';
@@ -20,7 +18,7 @@ import { PatientModel } from '../patient/patient-model.ts';
 import { RunRecorder } from '../recording/recorder.ts';
 import type { Scenario } from '../schema.ts';
 import type { PreparedRun, RunOptions, RunResult } from '../runner.ts';
-import { runResult } from '../runner.ts';
+import { checkpoints, runResult } from '../runner.ts';
 import { exoConfigs, type ExoRobot } from './exo-schema.ts';
 import { exoTimeline } from './exo-timeline.ts';
 import { ExoMetrics } from './exo-metrics.ts';
@@ -65,18 +63,9 @@ export async function prepareExoRun(s: Scenario, opts: RunOptions = {}): Promise
     const writeState = (): Float64Array => {
       exoControllerState(f, state);
       patient.writeState(state, nState);
-      // −0 and 0 hash differently but a recording (JSON) cannot tell them apart: store +0.
-      for (let i = 0; i < state.length; i++) state[i] += 0;
       return state;
     };
-    const hashInterval = opts.hashInterval ?? Math.round(1 / dt);
-    const hashes: { tick: number; hash: string }[] = [];
-    const second = Math.round(1 / dt);
-    const hashTap: Stage = map((fr) => {
-      if ((fr.tick + 1) % hashInterval === 0) hashes.push({ tick: fr.tick + 1, hash: world.stateHash(writeState()) });
-      if (opts.onProgress && (fr.tick + 1) % second === 0) opts.onProgress((fr.tick + 1) / ticks);
-      return fr;
-    });
+    const { hashes, hashInterval, tap: hashTap } = checkpoints(world, writeState, opts, ticks, dt);
     const loop = exoControlLoop({
       timeline: exoTimeline(s, exo, f, log, dt),
       supervisor: exoSupervisor(f, cfg.safety, log),

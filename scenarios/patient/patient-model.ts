@@ -15,6 +15,7 @@ import type { ExoFrame } from '../../controller/exo/exo-frame.ts';
 import type { IntentSignals } from '../../controller/exo/intent.ts';
 import type { ReferenceGait } from '../../controller/exo/normative-gait.ts';
 import type { SimExo } from '../../sim/exo/sim-exo.ts';
+import { LIMB_NAMES } from '../../sim/exo/exo-spec.ts';
 import { rngStream, type Rng } from '../random.ts';
 import { ThreeCompartmentFatigue, type FatigueParams } from './fatigue.ts';
 import { BciSignal, EmgSignal, type BciSignalParams, type EmgSignalParams } from './intent-signals.ts';
@@ -155,7 +156,7 @@ export class PatientModel implements IntentSignals {
   }
 
   stateLabels(id: string): string[] {
-    const limbs = ['hip_left', 'knee_left', 'ankle_left', 'hip_right', 'knee_right', 'ankle_right'];
+    const limbs = LIMB_NAMES;
     const out = [`${id} patient timing left`, `${id} patient timing right`, ...limbs.map((l) => `${id} patient amplitude ${l}`)];
     if (this.fatigue) for (const l of limbs) out.push(`${id} patient fatigue ${l} MA`, `${id} patient fatigue ${l} MR`, `${id} patient fatigue ${l} MF`);
     out.push(`${id} patient emg`, `${id} patient bci`);

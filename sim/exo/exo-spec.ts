@@ -11,6 +11,8 @@ const deg = Math.PI / 180;
 
 export const SIDES = ['left', 'right'] as const;
 export const LIMB_JOINTS = ['hip', 'knee', 'ankle'] as const;
+/** The patient's limb joints in their order everywhere (3·side + joint): hip_left, knee_left, …, ankle_right. */
+export const LIMB_NAMES: readonly string[] = SIDES.flatMap((s) => LIMB_JOINTS.map((j) => `${j}_${s}`));
 export type Side = typeof SIDES[number];
 export type LimbJoint = typeof LIMB_JOINTS[number];
 

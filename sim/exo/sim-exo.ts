@@ -22,16 +22,13 @@
 // the wanted torque (as SimRobot's effort mode): numbers only across the WASM boundary, nothing allocated, and the
 // reaction on the parent body comes with it. (Per-body torques through addTorque measured the same speed but
 // allocate a WASM vector per call.)
-import { createJointInterfaces, type JointInterfaces } from '../joint-interfaces.ts';
+import { createJointInterfaces, EFFORT_MOTOR_FACTOR, EFFORT_MOTOR_SPEED, MODE_POSITION, type JointInterfaces } from '../joint-interfaces.ts';
 import type { ImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-deterministic-compat';
 import type { Rapier } from '../rapier.ts';
 import type { MechanismJointStates, WorldMechanism } from '../world.ts';
 import { groups } from '../collision-groups.ts';
-import { LIMB_JOINTS, SIDES, type ExoSpec, type PatientSpec, type TrainerSpec } from './exo-spec.ts';
+import { LIMB_NAMES, SIDES, type ExoSpec, type PatientSpec, type TrainerSpec } from './exo-spec.ts';
 
-const MODE_POSITION = 0;
-const EFFORT_MOTOR_SPEED = 1e6;
-const EFFORT_MOTOR_FACTOR = 1e6;
 /** Joint axes (y component) for hip, knee, ankle: flexion / dorsiflexion positive. */
 const AXIS_Y = [-1, 1, -1] as const;
 /** Foot contact: a contact sphere this close to the belt (m) counts as touching (foot switch). */
@@ -43,8 +40,9 @@ const BELT_GROUP = 1 << 15;
 
 /** Belt travel after which the frame and the patient move back along the belt, m: a power of two, so bodies near the frame shift exactly in f32. */
 const RECENTRE_M = 16;
-/** Belt ahead of the start, m (the same for every run). */
+/** Belt ahead of the start, m (the same for every run), and its half-width, m. */
 export const BELT_AHEAD_M = 2 * RECENTRE_M;
+export const BELT_HALF_WIDTH = 0.5;
 
 /** The drives' state and command arrays (sim/joint-interfaces.ts) are the exoskeleton's own fields. */
 export interface SimExo extends JointInterfaces {}
@@ -132,7 +130,7 @@ export class SimExo implements WorldMechanism {
     this.totalMass = b.mass + 2 * (spec.linkMass.thigh + spec.linkMass.shank);
     const nr = n + 6;
     this.jointStates = {
-      names: [...spec.joints.map((j) => j.name), ...SIDES.flatMap((s) => LIMB_JOINTS.map((j) => `patient_${j}_${s}`))],
+      names: [...spec.joints.map((j) => j.name), ...LIMB_NAMES.map((l) => `patient_${l}`)],
       position: new Float64Array(nr), velocity: new Float64Array(nr), effort: new Float64Array(nr),
     };
     this.baseZ = b.hipHeight;
@@ -207,7 +205,7 @@ export class SimExo implements WorldMechanism {
     // recorded) must collide with the same box, bit for bit, and Rapier computes contacts in f32 about its centre.
     const half = 0.5 * (BELT_AHEAD_M + 10);
     const belt = world.createRigidBody(R.RigidBodyDesc.fixed().setTranslation(half - 10, 0, -0.025));
-    world.createCollider(R.ColliderDesc.cuboid(half, 0.5, 0.025).setFriction(this.trainer.friction).setRestitution(0)
+    world.createCollider(R.ColliderDesc.cuboid(half, BELT_HALF_WIDTH, 0.025).setFriction(this.trainer.friction).setRestitution(0)
       .setCollisionGroups(groups(BELT_GROUP, FEET_GROUP)), belt);
     this.setBodyWeightSupport(this.trainer.bodyWeightSupport);
   }
@@ -444,7 +442,6 @@ export class SimExo implements WorldMechanism {
   }
 
   writeState(out: Float64Array, o: number): number {
-    const start = o;
     for (const body of this.bodies) {
       const t = body.translation(this.tv); out[o++] = t.x; out[o++] = t.y; out[o++] = t.z;
       const r = body.rotation(this.tq); out[o++] = r.x; out[o++] = r.y; out[o++] = r.z; out[o++] = r.w;
@@ -454,8 +451,6 @@ export class SimExo implements WorldMechanism {
     out[o++] = this.beltSpeed; out[o++] = this.beltTravel; out[o++] = this.frame!.translation(this.tv).x;
     for (let j = 0; j < this.position.length; j++) { out[o++] = this.position[j]; out[o++] = this.velocity[j]; out[o++] = this.interactionTorque[j]; }
     for (let i = 0; i < 6; i++) { out[o++] = this.limbQ[i]; out[o++] = this.limbQd[i]; }
-    // −0 and 0 hash differently but a recording (JSON) cannot tell them apart: store +0.
-    for (let i = start; i < o; i++) out[i] += 0;
     return o;
   }
 
@@ -464,7 +459,7 @@ export class SimExo implements WorldMechanism {
     for (const n of SimExo.BODY_NAMES) for (const c of ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz']) out.push(`${this.id} body ${n} ${c}`);
     out.push(`${this.id} belt speed`, `${this.id} belt travel`, `${this.id} frame x`);
     for (const j of this.spec.joints) out.push(`${this.id} drive ${j.name} position`, `${this.id} drive ${j.name} velocity`, `${this.id} drive ${j.name} interaction_torque`);
-    for (const s of SIDES) for (const j of LIMB_JOINTS) out.push(`${this.id} limb ${j}_${s} angle`, `${this.id} limb ${j}_${s} velocity`);
+    for (const l of LIMB_NAMES) out.push(`${this.id} limb ${l} angle`, `${this.id} limb ${l} velocity`);
     return out;
   }
 

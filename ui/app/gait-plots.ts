@@ -9,12 +9,12 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ExoDescription, ExoState } from '../protocol.ts';
+import { REDRAW_MS, slideWindow } from './plot-window.ts';
 
 export const BAND_DEG = 5;
 const BINS = 100;
 const WINDOW_S = 20;
-const REDRAW_MS = 66;
-const DEG = 180 / Math.PI;
+const TO_DEG = 180 / Math.PI;
 const SIDE_COLORS = ['#4ea1ff', '#ff8a5b'];
 const DRIVE_COLORS = ['#4ea1ff', '#3fd0c9', '#ff8a5b', '#f3c244', '#b083ff', '#ff8ad8'];
 
@@ -98,8 +98,8 @@ export class GaitPlots {
     if (s.walking) {
       for (let side = 0; side < 2; side++) {
         const ph = side === 0 ? s.phase : (s.phase + 0.5) % 1;
-        this.hip.put(side, ph, s.limbQ[3 * side] * DEG);
-        this.knee.put(side, ph, s.limbQ[3 * side + 1] * DEG);
+        this.hip.put(side, ph, s.limbQ[3 * side] * TO_DEG);
+        this.knee.put(side, ph, s.limbQ[3 * side + 1] * TO_DEG);
       }
       this.samples++;
     }
@@ -108,11 +108,8 @@ export class GaitPlots {
     q[0].push(t);
     for (let j = 1; j < a.length; j++) a[j].push((s.guidance[j - 1] ?? 0) * 100);
     for (let j = 1; j < q.length; j++) q[j].push(s.interactionTorque[j - 1] ?? 0);
-    for (const data of [a, q]) {
-      // A jump back in time (a new scenario, a reset server) restarts the window.
-      if (data[0].length > 1 && data[0][data[0].length - 2] > t) for (const x of data) x.splice(0, x.length - 1);
-      while (data[0].length > 1 && data[0][0] < t - WINDOW_S) for (const x of data) x.shift();
-    }
+    slideWindow(a, t, WINDOW_S);
+    slideWindow(q, t, WINDOW_S);
     const now = performance.now();
     if (now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;

@@ -4,11 +4,11 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RobotDescription, RobotState } from '../protocol.ts';
+import { REDRAW_MS, slideWindow } from './plot-window.ts';
 
 const WINDOW_S = 10;
 const AXIS_COLORS = ['#ff6b6b', '#54d17a', '#4ea1ff'];
 const JOINT_COLORS = ['#ff6b6b', '#f3c244', '#54d17a', '#3fd0c9', '#4ea1ff', '#b083ff', '#ff8ad8', '#cccccc'];
-const REDRAW_MS = 66;
 
 export class LivePlots {
   private hand: uPlot | undefined;
@@ -57,11 +57,8 @@ export class LivePlots {
       const e = r.trackingError[j - 1] ?? 0;
       k[j].push(this.prismatic[j - 1] ? e * 1000 : (e * 180) / Math.PI);
     }
-    for (const data of [h, k]) {
-      // A jump back in time (a new scenario, a reset server) restarts the window.
-      if (data[0].length > 1 && data[0][data[0].length - 2] > t) for (const s of data) s.splice(0, s.length - 1);
-      while (data[0].length > 1 && data[0][0] < t - WINDOW_S) for (const s of data) s.shift();
-    }
+    slideWindow(h, t, WINDOW_S);
+    slideWindow(k, t, WINDOW_S);
     const now = performance.now();
     if (now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;

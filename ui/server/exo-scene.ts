@@ -2,13 +2,11 @@
 // the orthosis and the treadmill, and the normative tables for the gait plots' band. Built from the scenario with
 // the same spec functions the run uses (sim/exo/exo-spec.ts, normative-gait.ts), so the drawing matches the physics.
 import type { ExoDescription, ExoSegmentShape } from '../protocol.ts';
-import { exoSpec, LIMB_JOINTS, patientSpec, SIDES } from '../../sim/exo/exo-spec.ts';
-import { SimExo } from '../../sim/exo/sim-exo.ts';
+import { exoSpec, LIMB_NAMES, patientSpec, SIDES } from '../../sim/exo/exo-spec.ts';
+import { BELT_HALF_WIDTH, SimExo } from '../../sim/exo/sim-exo.ts';
 import { NORMATIVE_ANKLE_DEG, NORMATIVE_HIP_DEG, NORMATIVE_KNEE_DEG, ReferenceGait, STANCE_END } from '../../controller/exo/normative-gait.ts';
 import { exoConfigs, type ExoRobot } from '../../scenarios/exo/exo-schema.ts';
-
-/** Half-width of the belt box (sim-exo.ts builds it 1 m wide). */
-const BELT_HALF_WIDTH = 0.5;
+import { round } from '../../scenarios/round.ts';
 
 export function describeExo(r: ExoRobot): ExoDescription {
   const cfg = exoConfigs(r);
@@ -36,7 +34,7 @@ export function describeExo(r: ExoRobot): ExoDescription {
     id: r.id,
     patient: { height: H, mass: b.mass },
     segments: roundDeep(segments),
-    limbJoints: SIDES.flatMap((s) => LIMB_JOINTS.map((j) => `${j}_${s}`)),
+    limbJoints: [...LIMB_NAMES],
     drives: spec.joints.map((j) => ({ name: j.name, limb: j.limb, child: `${childOf[j.joint]}_${SIDES[j.side]}`, lower: round(j.lower, 6), upper: round(j.upper, 6), effort: j.effort })),
     // Two cuffs per actuated segment, at a third and two thirds of its length (as on a Lokomat orthosis).
     cuffs: roundDeep(SIDES.flatMap((s) => [
@@ -51,11 +49,6 @@ export function describeExo(r: ExoRobot): ExoDescription {
     treadmill: { halfWidth: BELT_HALF_WIDTH, speed: round(gait.beltSpeed, 4) },
     controller: { type: cfg.control.type, guidance: cfg.control.type === 'position' ? 1 : cfg.control.guidance },
   };
-}
-
-function round(x: number, digits: number): number {
-  const k = 10 ** digits;
-  return Math.round(x * k) / k;
 }
 
 /** Numbers in a plain value to 0.1 mm (the drawing needs no more; the JSON stays short). */

@@ -4,9 +4,10 @@
 import type { ExoState } from '../protocol.ts';
 import type { PreparedRun } from '../../scenarios/runner.ts';
 import { SimExo } from '../../sim/exo/sim-exo.ts';
+import { round } from '../../scenarios/round.ts';
 
-const r5 = (x: number): number => Math.round(x * 1e5) / 1e5;
-const r3 = (x: number): number => Math.round(x * 1e3) / 1e3;
+const r5 = (x: number): number => round(x, 5);
+const r3 = (x: number): number => round(x, 3);
 const pose = new Float64Array(7);
 
 export function exoState(run: PreparedRun): ExoState | undefined {

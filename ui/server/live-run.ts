@@ -15,7 +15,7 @@ import { realtimeClock } from '../../controller/clock.ts';
 import type { SimEvent } from '../../controller/events.ts';
 import type { InputSource } from '../../controller/input-source.ts';
 import type { LoadedScenario } from '../../scenarios/loader.ts';
-import { controllerStateLabels, prepareRun, type PreparedRun } from '../../scenarios/runner.ts';
+import { prepareRun, type PreparedRun } from '../../scenarios/runner.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { LiveInputSource } from './live-input.ts';
 import { applyLiveEvent, type LiveEvent, type LiveEventInput } from './live-events.ts';
@@ -106,7 +106,7 @@ export class LiveRun {
       if (run.recorder) {
         await run.recorder.open({
           world: run.world, log: run.log, seed: s.seed, hashInterval: run.hashInterval, hashes: run.hashes,
-          controllerLabels: controllerStateLabels(run.frame),
+          controllerLabels: run.controllerLabels(),
         });
         recording = new LiveRecording(opts.recordPath!, run.recorder, loaded.text, run.frame.dt);
       }
