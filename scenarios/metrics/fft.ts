@@ -41,7 +41,17 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
   if (n !== im.length) throw new RangeError('re and im must have the same length');
   if (n <= 1) return;
   if ((n & (n - 1)) !== 0) throw new RangeError(`radix-2 FFT length must be a power of two, got ${n}`);
-  // bit reversal
+  bitReverse(re, im);
+  const tw = twiddles(n);
+  butterflies(re, im, tw.cos, tw.sin, inverse ? -1 : 1);
+}
+
+// The loops live in functions of their own that call nothing. A long loop in a function is compiled
+// on-stack (OSR) while it runs; the optimised code then meets the call after the loop with no type feedback
+// yet and deoptimises, and the next loop starts over. Measured: every transform deoptimised two or three
+// times, each run, in every worker thread.
+function bitReverse(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -51,14 +61,16 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
       t = im[i]; im[i] = im[j]; im[j] = t;
     }
   }
-  const tw = twiddles(n);
-  const sign = inverse ? -1 : 1;
+}
+
+function butterflies(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, sign: number): void {
+  const n = re.length;
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
     const stride = n / len;
     for (let i = 0; i < n; i += len) {
       for (let k = 0, t = 0; k < half; k++, t += stride) {
-        const wr = tw.cos[t], wi = sign * tw.sin[t];
+        const wr = cos[t], wi = sign * sin[t];
         const a = i + k, b = a + half;
         const xr = re[b] * wr - im[b] * wi;
         const xi = re[b] * wi + im[b] * wr;
@@ -104,6 +116,31 @@ function chirp(n: number, m: number, inverse: boolean): Chirp {
   return cachePut(chirpCache, key, { cr, ci, br, bi });
 }
 
+// Bluestein's three loops, each in a function that calls nothing (see butterflies).
+function chirpMultiply(xr: ArrayLike<number>, xi: ArrayLike<number>, cr: Float64Array, ci: Float64Array, ar: Float64Array, ai: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const r = xr[k], i = xi[k];
+    ar[k] = r * cr[k] - i * ci[k];
+    ai[k] = r * ci[k] + i * cr[k];
+  }
+}
+
+function pointwiseMultiply(ar: Float64Array, ai: Float64Array, br: Float64Array, bi: Float64Array): void {
+  for (let k = 0; k < ar.length; k++) {
+    const r = ar[k] * br[k] - ai[k] * bi[k];
+    const i = ar[k] * bi[k] + ai[k] * br[k];
+    ar[k] = r; ai[k] = i;
+  }
+}
+
+function unchirp(ar: Float64Array, ai: Float64Array, cr: Float64Array, ci: Float64Array, re: Float64Array, im: Float64Array, m: number): void {
+  for (let k = 0; k < re.length; k++) {
+    const yr = ar[k] / m, yi = ai[k] / m;
+    re[k] = yr * cr[k] - yi * ci[k];
+    im[k] = yr * ci[k] + yi * cr[k];
+  }
+}
+
 function nextPow2(n: number): number {
   let m = 1;
   while (m < n) m <<= 1;
@@ -126,23 +163,11 @@ export function dft(reIn: ArrayLike<number>, imIn: ArrayLike<number>, inverse = 
   const m = nextPow2(2 * n - 1);
   const { cr, ci, br, bi } = chirp(n, m, inverse);
   const ar = new Float64Array(m), ai = new Float64Array(m);
-  for (let k = 0; k < n; k++) {
-    const xr = reIn[k], xi = imIn[k];
-    ar[k] = xr * cr[k] - xi * ci[k];
-    ai[k] = xr * ci[k] + xi * cr[k];
-  }
+  chirpMultiply(reIn, imIn, cr, ci, ar, ai, n);
   fftRadix2(ar, ai);
-  for (let k = 0; k < m; k++) {
-    const r = ar[k] * br[k] - ai[k] * bi[k];
-    const i = ar[k] * bi[k] + ai[k] * br[k];
-    ar[k] = r; ai[k] = i;
-  }
+  pointwiseMultiply(ar, ai, br, bi);
   fftRadix2(ar, ai, true);
   const re = new Float64Array(n), im = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const yr = ar[k] / m, yi = ai[k] / m;
-    re[k] = yr * cr[k] - yi * ci[k];
-    im[k] = yr * ci[k] + yi * cr[k];
-  }
+  unchirp(ar, ai, cr, ci, re, im, m);
   return { re, im };
 }
