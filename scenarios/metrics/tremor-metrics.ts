@@ -217,7 +217,6 @@ export function zeroPhaseLowpass(x: ArrayLike<number>, dt: number, cutoffHz: num
   return lowpassPair(x, null, dt, cutoffHz)[0];
 }
 
-/** zeroPhaseLowpass of x and (if given) y, from one pair of transforms. */
 /** Mean of the first n values (a function of its own, not a closure per call: see fft.ts on loops). */
 function meanOf(v: ArrayLike<number>, n: number): number {
   let m = 0;
@@ -225,6 +224,7 @@ function meanOf(v: ArrayLike<number>, n: number): number {
   return m / n;
 }
 
+/** zeroPhaseLowpass of x and (if given) y, from one pair of transforms. */
 function lowpassPair(x: ArrayLike<number>, y: ArrayLike<number> | null, dt: number, cutoffHz: number): [Float64Array, Float64Array] {
   checkDt(dt);
   if (!(cutoffHz > 0)) throw new RangeError(`cutoffHz must be positive, got ${cutoffHz}`);
