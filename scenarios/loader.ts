@@ -10,7 +10,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { eventSchema, matrixSchema, objectSchema, scenarioSchema, tremorFilterSchema, type Scenario } from './schema.ts';
 import { HandTraceError, loadHandTrace } from './hand-trace.ts';
-import { EXO_CONTROLLER_TYPES } from './exo/exo-schema.ts';
+import { EXO_CONTROLLER_TYPES } from '../controller/exo/exo-frame.ts';
 
 const ROBOT_TYPES = ['psm', 'ecm', 'exo'] as const;
 

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { EVENT_KINDS } from '../controller/events.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
 import { ECM_SPEC } from '../sim/robots/ecm.ts';
-import { EXO_CONTROLLER_TYPES, EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
+import { EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
+import { EXO_CONTROLLER_TYPES } from '../controller/exo/exo-frame.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const vec3 = z.tuple([finite, finite, finite]);

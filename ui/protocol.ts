@@ -4,6 +4,7 @@
 //
 // This file is the contract: the server (ui/server/) and the page (ui/app/) both import it.
 import { z } from 'zod';
+import { EXO_CONTROLLER_TYPES, type ExoControlType } from '../controller/exo/exo-frame.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -47,8 +48,6 @@ export const tremorFilterSchema = z.discriminatedUnion('type', [
 ]);
 
 /** The exoskeleton's joint controllers (controller/exo/controllers.ts). */
-export const EXO_CONTROLLERS = ['position', 'impedance', 'path', 'aan'] as const;
-export type ExoControllerKind = typeof EXO_CONTROLLERS[number];
 
 export const commandSchema = z.object({
   type: z.literal('command'),
@@ -64,7 +63,7 @@ export const commandSchema = z.object({
      */
     z.object({
       name: z.literal('set'), robot: robotId, scale: finite.positive().max(10).optional(), tremor_filter: tremorFilterSchema.optional(),
-      guidance: finite.min(0).max(1).optional(), controller: z.enum(EXO_CONTROLLERS).optional(),
+      guidance: finite.min(0).max(1).optional(), controller: z.enum(EXO_CONTROLLER_TYPES).optional(),
     }).strict(),
     /** Replace the live scene by a scenario (a library name such as `reach-targets`, or YAML text). */
     z.object({ name: z.literal('load_scenario'), scenario: z.string().min(1).max(200_000) }).strict(),
@@ -130,7 +129,7 @@ export interface ExoDescription {
   gait: { cadence: number; strideTime: number; strideLength: number; hipScale: number };
   /** The treadmill belt: its top at z = 0, half-width (m) and the belt speed the gait asks for (m/s). */
   treadmill: { halfWidth: number; speed: number };
-  controller: { type: ExoControllerKind; guidance: number };
+  controller: { type: ExoControlType; guidance: number };
 }
 
 export interface SceneDescription {
@@ -200,7 +199,7 @@ export interface ExoState {
   /** Belt speed (m/s) and travel so far (m). */
   beltSpeed: number;
   beltTravel: number;
-  controller: ExoControllerKind;
+  controller: ExoControlType;
   /** The controller's guidance setting (per drive values are in `guidance`). */
   guidanceSetting: number;
   /** The safe state (drives holding posture after a fault or stop). */

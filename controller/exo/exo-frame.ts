@@ -3,7 +3,9 @@
 import { LIMB_NAMES } from '../../sim/exo/exo-spec.ts';
 import type { ExoHardware } from '../hardware.ts';
 
-export type ExoControlType = 'position' | 'impedance' | 'path' | 'aan';
+/** The joint controllers (controllers.ts): one list for the scenario schema, the live protocol and the page. */
+export const EXO_CONTROLLER_TYPES = ['position', 'impedance', 'path', 'aan'] as const;
+export type ExoControlType = (typeof EXO_CONTROLLER_TYPES)[number];
 
 /** The joint controller and its parameters (controllers.ts). Per-joint arrays are indexed hip, knee, ankle. */
 export interface ExoControlConfig {

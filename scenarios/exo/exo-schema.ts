@@ -106,8 +106,6 @@ const controllerBase = {
   hold_torque_fraction: fraction.default(0.4),
 };
 
-export const EXO_CONTROLLER_TYPES = ['position', 'impedance', 'path', 'aan'] as const;
-
 const controllerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('position'), ...controllerBase }).strict(),
   z.object({ type: z.literal('impedance'), guidance: fraction.default(1), ...controllerBase }).strict(),

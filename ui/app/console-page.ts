@@ -53,8 +53,6 @@ export function startConsole(params: PageParams): ConsoleDebug {
   let welcome: WelcomeMessage | undefined;
   let lastState: StateMessage | undefined;
   let selected: string | undefined;
-  /** Whether the last scene was the exoskeleton's (to give the arms both views back after it). */
-  let lastExo = false;
   const tips = new THREE.Vector3();
   const right = new THREE.Vector3(), up = new THREE.Vector3(), back = new THREE.Vector3();
   const isOperator = () => welcome?.role === 'operator';
@@ -112,6 +110,8 @@ export function startConsole(params: PageParams): ConsoleDebug {
   for (const f of tremorFields) f.addEventListener('change', pushTremor);
 
   const onWelcome = (w: WelcomeMessage) => {
+    // Whether the last scene was the exoskeleton's (to give the arms both views back after it).
+    const wasExo = welcome?.scene.exo !== undefined;
     welcome = w;
     setText('scene-name', `${w.scene.name} · dt ${w.scene.dt * 1000} ms`);
     renderer!.world?.dispose();
@@ -121,8 +121,7 @@ export function startConsole(params: PageParams): ConsoleDebug {
     // The exoskeleton's scene has no endoscope: its status, controls and plots replace the arms'.
     document.body.classList.toggle('exo', w.scene.exo !== undefined);
     if (w.scene.exo) layout.set('orbit');
-    else if (lastExo) layout.set('both');
-    lastExo = w.scene.exo !== undefined;
+    else if (wasExo) layout.set('both');
     gaitPlots.reset(w.scene.exo);
     endoscope.resetAim();
     controls.welcome(w);

@@ -2,7 +2,8 @@
 // the emergency stop (#estop, one click, no confirmation), reset, enable, scale, tremor filter kind and
 // parameters, start/stop recording, loading a library scene, and the arm selector; in the exoskeleton's scene its
 // controller kind and guidance (sent when changed). Viewers see them greyed out.
-import { EXO_CONTROLLERS, type CommandMessage, type ExoControllerKind, type ExoState, type ServerMessage, type WelcomeMessage } from '../protocol.ts';
+import type { CommandMessage, ExoState, ServerMessage, WelcomeMessage } from '../protocol.ts';
+import { EXO_CONTROLLER_TYPES, type ExoControlType } from '../../controller/exo/exo-frame.ts';
 import { byId, setText } from './dom.ts';
 import type { TremorFilter } from './filter-text.ts';
 
@@ -45,8 +46,8 @@ export class ControlsPanel {
     this.kind.addEventListener('change', () => { byId('filter-kind').closest('fieldset')!.dataset.kind = this.kind.value; });
     this.robotSelect.addEventListener('change', () => this.host.select(this.robotSelect.value));
     this.exoController.addEventListener('change', () => {
-      const controller = this.exoController.value as ExoControllerKind;
-      if (this.exo && (EXO_CONTROLLERS as readonly string[]).includes(controller)) this.command({ name: 'set', robot: this.exo, controller }, `controller ${controller}`);
+      const controller = this.exoController.value as ExoControlType;
+      if (this.exo && (EXO_CONTROLLER_TYPES as readonly string[]).includes(controller)) this.command({ name: 'set', robot: this.exo, controller }, `controller ${controller}`);
     });
     this.exoGuidance.addEventListener('input', () => setText('exo-guidance-value', Number(this.exoGuidance.value).toFixed(2)));
     this.exoGuidance.addEventListener('change', () => {
@@ -129,7 +130,7 @@ export class ControlsPanel {
     }
   }
 
-  command(command: Command, text: string, apply?: () => void): void {
+  private command(command: Command, text: string, apply?: () => void): void {
     const id = this.nextId++;
     this.pending.set(id, { text, apply });
     if (!this.host.send({ type: 'command', id, command })) setText('command-status', `${text}: not connected`, 'bad');

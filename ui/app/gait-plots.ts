@@ -11,7 +11,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { ExoDescription, ExoState } from '../protocol.ts';
 import { REDRAW_MS, slideWindow } from './plot-window.ts';
 
-export const BAND_DEG = 5;
+const BAND_DEG = 5;
 const BINS = 100;
 const WINDOW_S = 20;
 const TO_DEG = 180 / Math.PI;
@@ -84,11 +84,11 @@ export class GaitPlots {
     const width = Math.max(200, this.hipEl.clientWidth || 340);
     this.hip = new CyclePlot(this.hipEl, width, exo.normative.hip_deg, exo.normative.step);
     this.knee = new CyclePlot(this.kneeEl, width, exo.normative.knee_deg, exo.normative.step);
-    const perDrive = (unit: string): uPlot.Series[] => [{ label: 't s' }, ...exo.drives.map((d, i) => ({ label: `${d.name.replace('_', ' ')}${unit}`, stroke: DRIVE_COLORS[i % DRIVE_COLORS.length], width: 1.5, points: { show: false } }))];
-    const a = perDrive('');
+    const perDrive = (): uPlot.Series[] => [{ label: 't s' }, ...exo.drives.map((d, i) => ({ label: d.name.replace('_', ' '), stroke: DRIVE_COLORS[i % DRIVE_COLORS.length], width: 1.5, points: { show: false } }))];
+    const a = perDrive();
     this.assistData = a.map(() => []);
     this.assist = new uPlot({ width, height: 130, series: a, axes: axes(), legend: { live: false }, scales: { x: { time: false }, y: { range: [0, 105] } } }, this.assistData as uPlot.AlignedData, this.assistEl);
-    const q = perDrive('');
+    const q = perDrive();
     this.torqueData = q.map(() => []);
     this.torque = new uPlot({ width, height: 130, series: q, axes: axes(), legend: { live: false }, scales: { x: { time: false } } }, this.torqueData as uPlot.AlignedData, this.torqueEl);
   }

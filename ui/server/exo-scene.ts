@@ -1,19 +1,20 @@
 // The exoskeleton's part of `welcome.scene` (protocol.ts ExoDescription): what the page needs to draw the patient,
-// the orthosis and the treadmill, and the normative tables for the gait plots' band. Built from the scenario with
-// the same spec functions the run uses (sim/exo/exo-spec.ts, normative-gait.ts), so the drawing matches the physics.
+// the orthosis and the treadmill, and the normative tables for the gait plots' band. Read from the run's own
+// exoskeleton, patient and reference gait, so the drawing is the physics.
 import type { ExoDescription, ExoSegmentShape } from '../protocol.ts';
-import { exoSpec, LIMB_NAMES, patientSpec, SIDES } from '../../sim/exo/exo-spec.ts';
+import { LIMB_NAMES, SIDES } from '../../sim/exo/exo-spec.ts';
 import { BELT_HALF_WIDTH, SimExo } from '../../sim/exo/sim-exo.ts';
-import { NORMATIVE_ANKLE_DEG, NORMATIVE_HIP_DEG, NORMATIVE_KNEE_DEG, ReferenceGait, STANCE_END } from '../../controller/exo/normative-gait.ts';
+import { NORMATIVE_ANKLE_DEG, NORMATIVE_HIP_DEG, NORMATIVE_KNEE_DEG, STANCE_END } from '../../controller/exo/normative-gait.ts';
+import type { PreparedRun } from '../../scenarios/runner.ts';
 import { exoConfigs, type ExoRobot } from '../../scenarios/exo/exo-schema.ts';
 import { round } from '../../scenarios/round.ts';
 
-export function describeExo(r: ExoRobot): ExoDescription {
+export function describeExo(r: ExoRobot, exo: NonNullable<PreparedRun['exo']>): ExoDescription {
   const cfg = exoConfigs(r);
-  const p = patientSpec(r.patient.height_m, r.patient.mass_kg);
+  const p = exo.sim.patient;
   const b = p.body, H = b.height;
-  const spec = exoSpec({ ankle: r.ankle });
-  const gait = new ReferenceGait(cfg.gait, { thigh: b.thigh.length, shank: b.shank.length, pelvicTilt: p.pelvicTilt });
+  const spec = exo.sim.spec;
+  const gait = exo.gait;
   // Radii are for the picture only (the physics has no limb collision shapes), scaled with height.
   const thighR = 0.045 * H / 1.8, shankR = 0.035 * H / 1.8;
   const hang = (length: number, radius: number): ExoSegmentShape => ({ kind: 'capsule', from: [0, 0, 0], to: [0, 0, -length], radius });

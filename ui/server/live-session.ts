@@ -121,7 +121,7 @@ export class LiveSession {
 
   /** The scene as the main thread describes it to clients. */
   sceneInfo(): SceneInfo {
-    return { scene: describeScene(this.current.scenario), controllers: this.controllers, inputRobots: [...this.current.inputs.keys()] };
+    return { scene: describeScene(this.current.run), controllers: this.controllers, inputRobots: [...this.current.inputs.keys()] };
   }
 
   /**

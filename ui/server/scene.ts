@@ -2,15 +2,15 @@
 // targets), the controller settings in use, and which robots take live input.
 import type { SceneDescription, WelcomeMessage } from '../protocol.ts';
 import { PROTOCOL_VERSION } from '../protocol.ts';
-import type { Scenario } from '../../scenarios/schema.ts';
-import { ROBOT_SPECS } from '../../scenarios/runner.ts';
+import { ROBOT_SPECS, type PreparedRun } from '../../scenarios/runner.ts';
 import { describeRobot } from '../app/robot-description.ts';
 import type { ExoRobot } from '../../scenarios/exo/exo-schema.ts';
 import { describeExo } from './exo-scene.ts';
 
 export type ControllerSettings = WelcomeMessage['controllers'];
 
-export function describeScene(s: Scenario): SceneDescription {
+export function describeScene(run: PreparedRun): SceneDescription {
+  const s = run.scenario;
   const exo = s.robots.find((r): r is ExoRobot => r.type === 'exo');
   return {
     name: s.name,
@@ -28,7 +28,7 @@ export function describeScene(s: Scenario): SceneDescription {
       fixed: o.fixed,
     })),
     targets: s.targets.map((t) => ({ id: t.id, position: [...t.position], radius: t.radius })),
-    ...(exo ? { exo: describeExo(exo) } : {}),
+    ...(exo && run.exo ? { exo: describeExo(exo, run.exo) } : {}),
   };
 }
 
