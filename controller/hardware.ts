@@ -20,8 +20,9 @@ export interface RobotHardware extends JointInterfaces {
  */
 export interface ExoHardware extends JointInterfaces {
   readonly id: string;
-  /** The actuated joints: name, range, effort limit, servo gains, side (0 left, 1 right), joint (0 hip, 1 knee, 2 ankle). */
-  readonly spec: { readonly joints: readonly (JointSpec & { readonly side: number; readonly joint: number })[] };
+  /** The actuated joints: name, range, effort limit, servo gains, side (0 left, 1 right), joint (0 hip, 1 knee, 2 ankle),
+   *  limb (the patient's limb joint it acts on, 3·side + joint). */
+  readonly spec: { readonly joints: readonly (JointSpec & { readonly side: number; readonly joint: number; readonly limb: number })[] };
   /** Measured human–robot interaction torque per drive, N·m (cuff force sensors). */
   readonly interactionTorque: Float64Array;
   /** Per drive: 1 while its driver reports a fault. */

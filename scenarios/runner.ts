@@ -295,7 +295,7 @@ export function runResult(r: {
 }
 
 
-export function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
+function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
   if ('metric' in e) {
     const value = metrics[e.metric];
     const ok = value !== undefined && !Number.isNaN(value) && (e.min === undefined || value >= e.min) && (e.max === undefined || value <= e.max);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { EVENT_KINDS } from '../controller/events.ts';
 import { PSM_SPEC } from '../sim/robots/psm.ts';
 import { ECM_SPEC } from '../sim/robots/ecm.ts';
-import { EXO_METRIC_NAMES, exoJointNames, exoRobotSchema } from './exo/exo-schema.ts';
+import { EXO_METRIC_NAMES, exoRobotSchema } from './exo/exo-schema.ts';
+import { exoSpec } from '../sim/exo/exo-spec.ts';
 import { EXO_CONTROLLER_TYPES } from '../controller/exo/exo-frame.ts';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
@@ -246,7 +247,7 @@ export const scenarioSchema = z.object({
   }
   const jointsOf = (id: string): readonly string[] => {
     const r = s.robots.find((x) => x.id === id)!;
-    return r.type === 'exo' ? exoJointNames(r.ankle) : ROBOT_JOINTS[r.type];
+    return r.type === 'exo' ? exoSpec({ ankle: r.ankle }).joints.map((j) => j.name) : ROBOT_JOINTS[r.type];
   };
   // The ECM is not teleoperated (yet): it holds its joints, so it takes no operator input and no teleop events.
   for (const key of Object.keys(s.input)) {

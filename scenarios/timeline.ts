@@ -14,7 +14,8 @@ import { JointSensorNoise } from './faults.ts';
 import { describeTremorFilter } from '../controller/filters/tremor-filter.ts';
 import { rngStream } from './random.ts';
 
-interface Scheduled {
+/** A scenario event at its tick. */
+export interface Scheduled {
   readonly tick: number;
   readonly apply: (frame: TickFrame) => void;
 }
@@ -140,6 +141,11 @@ export function scenarioTimeline(s: Scenario, world: SimWorld, hands: ReadonlyMa
       }
     }
   }
+  return scheduledStage(due);
+}
+
+/** The stage that applies each event on its tick (the arms' timeline and the exoskeleton's, exo-timeline.ts). */
+export function scheduledStage(due: Scheduled[]): Stage {
   due.sort((a, b) => a.tick - b.tick); // stable: same-tick events keep file order
   let next = 0;
   return map((frame) => {

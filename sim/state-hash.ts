@@ -4,10 +4,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { SimWorld } from './world.ts';
+import { BODY_STATE_FIELDS, newBodyScratch, writeBodyState } from './body-state.ts';
 
 export class StateHasher {
   private readonly world: SimWorld;
   private buf: Float64Array;
+  private readonly scratch = newBodyScratch();
 
   constructor(world: SimWorld) {
     this.world = world;
@@ -17,7 +19,7 @@ export class StateHasher {
   private size(controllerLength: number): number {
     let n = 1; // tick
     for (const r of this.world.robots) n += r.bodyCount * 13 + r.position.length * 2;
-    n += this.world.objects.length * 13;
+    n += this.world.objects.length * BODY_STATE_FIELDS.length;
     for (const m of this.world.mechanisms) n += m.stateLength;
     return n + controllerLength;
   }
@@ -30,7 +32,7 @@ export class StateHasher {
   /** A name for each number of the state, in order (for reports of what differs); `controller` names the tail. */
   labels(controller: readonly string[] = []): string[] {
     const out = ['tick'];
-    const body = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz'];
+    const body = BODY_STATE_FIELDS;
     for (const r of this.world.robots) {
       for (const link of r.spec.links) for (const c of body) out.push(`${r.id} body ${link.name} ${c}`);
       for (const j of r.spec.joints) out.push(`${r.id} joint ${j.name} position`);
@@ -52,11 +54,7 @@ export class StateHasher {
       b.set(r.position, o); o += r.position.length;
       b.set(r.velocity, o); o += r.velocity.length;
     }
-    for (const obj of this.world.objects) {
-      const t = obj.body.translation(), q = obj.body.rotation(), v = obj.body.linvel(), w = obj.body.angvel();
-      b[o++] = t.x; b[o++] = t.y; b[o++] = t.z; b[o++] = q.x; b[o++] = q.y; b[o++] = q.z; b[o++] = q.w;
-      b[o++] = v.x; b[o++] = v.y; b[o++] = v.z; b[o++] = w.x; b[o++] = w.y; b[o++] = w.z;
-    }
+    for (const obj of this.world.objects) o = writeBodyState(b, o, obj.body, this.scratch);
     for (const m of this.world.mechanisms) o = m.writeState(b, o);
     if (controllerState) b.set(controllerState, o);
     // −0 and 0 hash differently, but a recording (JSON) cannot tell them apart: hash +0 for both.

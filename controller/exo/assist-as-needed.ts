@@ -18,15 +18,13 @@ export class AssistAsNeeded {
   readonly guidance: Float64Array;
   private readonly errSq: Float64Array;
   private readonly count: Float64Array;
-  /** Strides completed per joint, and the last stride's RMS error, deg. */
-  readonly strides: Float64Array;
+  /** The last stride's RMS error per joint, deg. */
   readonly lastErrorDeg: Float64Array;
 
   constructor(private readonly p: AanParams, n: number, initial: number) {
     this.guidance = new Float64Array(n).fill(initial);
     this.errSq = new Float64Array(n);
     this.count = new Float64Array(n);
-    this.strides = new Float64Array(n);
     this.lastErrorDeg = new Float64Array(n);
   }
 
@@ -46,7 +44,6 @@ export class AssistAsNeeded {
     g = g > 1 ? 1 : g < p.minGuidance ? p.minGuidance : g;
     this.guidance[j] = g;
     this.lastErrorDeg[j] = rmsDeg;
-    this.strides[j]++;
     this.errSq[j] = 0;
     this.count[j] = 0;
     return g;

@@ -28,13 +28,6 @@ export interface ExoControlConfig {
   readonly minGuidance: number;
 }
 
-export interface GaitConfig {
-  /** Steps per minute. */
-  readonly cadence: number;
-  /** Stride length, m (default: what the normative curves give for the patient's legs). */
-  readonly strideLength?: number;
-}
-
 export interface EmgTriggerConfig {
   /** Threshold: baseline mean + k·SD of the envelope, measured over the first `baselineS` seconds (rest). */
   readonly k: number;
@@ -119,7 +112,7 @@ export function createExoFrame(hw: ExoHardware): ExoFrame {
   const n = hw.position.length;
   return {
     hw,
-    limbOfDrive: Int8Array.from(hw.spec.joints, (j) => 3 * j.side + j.joint),
+    limbOfDrive: Int8Array.from(hw.spec.joints, (j) => j.limb),
     phase: 0,
     phaseRate: 0,
     stopAt: 0,

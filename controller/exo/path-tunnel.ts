@@ -17,9 +17,8 @@ export class PathTunnel {
   private readonly th = new Float64Array(N);
   private readonly tk = new Float64Array(N);
   private last: number;
-  /** Phase found on the path (0 … 1), distance from it (rad), and the torques (N·m) of the last `step`. */
+  /** Phase found on the path (0 … 1) and the torques (N·m) of the last `step`. */
   phase = 0;
-  distance = 0;
   tauHip = 0;
   tauKnee = 0;
 
@@ -57,7 +56,6 @@ export class PathTunnel {
     dh -= along * th;
     dk -= along * tk;
     const dist = Math.sqrt(dh * dh + dk * dk);
-    this.distance = dist;
     let h = support * th, k = support * tk;
     if (dist > this.halfWidth) {
       const push = (this.wall * (dist - this.halfWidth)) / dist;

@@ -268,8 +268,11 @@ export class ExoMetrics {
     let worst = 0;
     for (const e of ev) {
       if (e.kind !== 'safe_state') continue;
-      const cause = [...ev].reverse().find((x) => TRIGGERS.has(x.kind) && x.tick <= e.tick);
-      if (cause) worst = Math.max(worst, e.tick - cause.tick);
+      // The last trigger at or before it (searched from the end: a trigger logged later in the same tick counts).
+      for (let k = ev.length - 1; k >= 0; k--) {
+        const x = ev[k];
+        if (TRIGGERS.has(x.kind) && x.tick <= e.tick) { worst = Math.max(worst, e.tick - x.tick); break; }
+      }
     }
     m('safe_state_latency_ticks', worst, 0);
   }

@@ -28,7 +28,7 @@ import { ExoMetrics } from './exo-metrics.ts';
  * at the arms' 0.001 that is 0.4 m/s, and a swinging foot moves at several m/s. 0.05 allows 20 m/s and keeps
  * contact tolerances under a tenth of a millimetre.
  */
-export const EXO_LENGTH_UNIT = 0.05;
+const EXO_LENGTH_UNIT = 0.05;
 
 export async function prepareExoRun(s: Scenario, opts: RunOptions = {}): Promise<PreparedRun> {
   const R = await loadRapier();

@@ -2,10 +2,11 @@
 // trainer, validated by zod like the rest of the file (unknown fields are errors), and turned into the plain
 // configs the model, the patient and the controllers take. People's units in the names (deg, ms, pct).
 import { z } from 'zod';
-import type { BciTriggerConfig, EmgTriggerConfig, ExoControlConfig, ExoSafetyConfig, GaitConfig, TriggerConfig } from '../../controller/exo/exo-frame.ts';
+import type { BciTriggerConfig, EmgTriggerConfig, ExoControlConfig, ExoSafetyConfig, TriggerConfig } from '../../controller/exo/exo-frame.ts';
+import type { GaitParams } from '../../controller/exo/normative-gait.ts';
 import type { PatientBehaviour, SpasticityParams } from '../patient/patient-model.ts';
 import { ANKLE_FATIGUE } from '../patient/fatigue.ts';
-import { LIMB_JOINTS, SIDES, type TrainerSpec } from '../../sim/exo/exo-spec.ts';
+import { LIMB_JOINTS, LIMB_NAMES, SIDES, type TrainerSpec } from '../../sim/exo/exo-spec.ts';
 
 const DEG = Math.PI / 180;
 /**
@@ -18,7 +19,6 @@ const PELVIS_DROP = 0.03;
 const PELVIS_DAMPING = 600;
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const fraction = finite.min(0).max(1);
-const LIMB_NAMES = SIDES.flatMap((s) => LIMB_JOINTS.map((j) => `${j}_${s}`));
 const limbName = z.enum(LIMB_NAMES as [string, ...string[]]);
 
 /** Strength: one number for every joint, per side, or per joint (missing ones 1). */
@@ -42,22 +42,29 @@ const spasticitySchema = z.object({
   tone_nm_per_rad: finite.nonnegative().max(500).default(0),
 }).strict();
 
+// An object left out takes its fields' defaults: `.default(schema.parse({}))`, so each default is written once.
+const emgSignalSchema = z.object({
+  rest_mv: finite.positive().max(1).default(0.02),
+  burst_mv: finite.nonnegative().max(5).default(0.2),
+}).strict();
+
+const bciSignalSchema = z.object({
+  latency_ms: finite.nonnegative().max(2000).default(200),
+  rate_hz: finite.positive().max(1000).default(20),
+  false_positives_per_min: finite.nonnegative().max(60).default(0),
+  miss_rate: fraction.default(0),
+  noise: finite.nonnegative().max(0.5).default(0.05),
+}).strict();
+
 const intentSchema = z.object({
   /** Times the patient means to step, s. */
   times_s: z.array(finite.nonnegative()).default([]),
   duration_s: finite.positive().max(5).default(0.5),
-  emg: z.object({
-    rest_mv: finite.positive().max(1).default(0.02),
-    burst_mv: finite.nonnegative().max(5).default(0.2),
-  }).strict().default({ rest_mv: 0.02, burst_mv: 0.2 }),
-  bci: z.object({
-    latency_ms: finite.nonnegative().max(2000).default(200),
-    rate_hz: finite.positive().max(1000).default(20),
-    false_positives_per_min: finite.nonnegative().max(60).default(0),
-    miss_rate: fraction.default(0),
-    noise: finite.nonnegative().max(0.5).default(0.05),
-  }).strict().default({ latency_ms: 200, rate_hz: 20, false_positives_per_min: 0, miss_rate: 0, noise: 0.05 }),
+  emg: emgSignalSchema.default(emgSignalSchema.parse({})),
+  bci: bciSignalSchema.default(bciSignalSchema.parse({})),
 }).strict();
+
+const variabilitySchema = z.object({ timing_pct: finite.nonnegative().max(20).default(0), amplitude_pct: finite.nonnegative().max(30).default(0) }).strict();
 
 const patientSchema = z.object({
   height_m: finite.min(1.2).max(2.2).default(1.8),
@@ -66,9 +73,8 @@ const patientSchema = z.object({
   spasticity: z.array(spasticitySchema).default([]),
   /** Three-compartment fatigue: true for the default rates (ankle, REFERENCE.md), or the rates per second. */
   fatigue: z.union([z.boolean(), z.object({ F: finite.positive().max(10), R: finite.positive().max(10) }).strict()]).default(false),
-  variability: z.object({ timing_pct: finite.nonnegative().max(20).default(0), amplitude_pct: finite.nonnegative().max(30).default(0) }).strict()
-    .default({ timing_pct: 0, amplitude_pct: 0 }),
-  intent: intentSchema.default({ times_s: [], duration_s: 0.5, emg: { rest_mv: 0.02, burst_mv: 0.2 }, bci: { latency_ms: 200, rate_hz: 20, false_positives_per_min: 0, miss_rate: 0, noise: 0.05 } }),
+  variability: variabilitySchema.default(variabilitySchema.parse({})),
+  intent: intentSchema.default(intentSchema.parse({})),
 }).strict();
 
 const triggerSchema = z.union([
@@ -127,6 +133,12 @@ const controllerSchema = z.discriminatedUnion('type', [
   }).strict(),
 ]);
 
+const trainerSchema = z.object({
+  /** Body-weight support, share of the patient's weight (0 … 0.9). */
+  body_weight_support: finite.min(0).max(0.9).default(0.3),
+  friction: finite.positive().max(2).default(0.5),
+}).strict();
+
 export const exoRobotSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case robot id such as exo'),
   /** exo: a lower-limb exoskeleton on a patient walking on a treadmill (gait trainer). */
@@ -134,19 +146,10 @@ export const exoRobotSchema = z.object({
   ankle: z.enum(['passive', 'actuated']).default('passive'),
   patient: patientSchema.default(patientSchema.parse({})),
   controller: controllerSchema.default(controllerSchema.parse({ type: 'position' })),
-  trainer: z.object({
-    /** Body-weight support, share of the patient's weight (0 … 0.9). */
-    body_weight_support: finite.min(0).max(0.9).default(0.3),
-    friction: finite.positive().max(2).default(0.5),
-  }).strict().default({ body_weight_support: 0.3, friction: 0.5 }),
+  trainer: trainerSchema.default(trainerSchema.parse({})),
 }).strict();
 
 export type ExoRobot = z.output<typeof exoRobotSchema>;
-
-/** Actuated joint names for an ankle option, in the order of the hardware arrays. */
-export function exoJointNames(ankle: 'passive' | 'actuated'): string[] {
-  return SIDES.flatMap((s) => LIMB_JOINTS.filter((j) => ankle === 'actuated' || j !== 'ankle').map((j) => `${j}_${s}`));
-}
 
 /** Metrics every exoskeleton has, as `<robot>.<metric>`. */
 export const EXO_METRIC_NAMES: readonly string[] = [
@@ -166,7 +169,7 @@ export interface ExoConfigs {
   readonly control: ExoControlConfig;
   readonly trigger: TriggerConfig;
   readonly safety: ExoSafetyConfig;
-  readonly gait: GaitConfig;
+  readonly gait: GaitParams;
   readonly trainer: TrainerSpec;
 }
 
@@ -233,7 +236,7 @@ export function exoConfigs(r: ExoRobot): ExoConfigs {
   const safety: ExoSafetyConfig = {
     interactionLimit: c.interaction_limit_nm, torqueSaturationS: 0.15, holdStiffness: 0.5, holdTorque: c.hold_torque_fraction, rangeMargin: 0.5 * DEG,
   };
-  const gait: GaitConfig = { cadence: c.cadence_steps_per_min, strideLength: c.stride_length_m };
+  const gait: GaitParams = { cadence: c.cadence_steps_per_min, strideLength: c.stride_length_m };
   const trainer: TrainerSpec = { bodyWeightSupport: r.trainer.body_weight_support, friction: r.trainer.friction, pelvisTravel: [-PELVIS_DROP * r.patient.height_m / 1.8, 0.05], pelvisDamping: PELVIS_DAMPING };
   return { behaviour, control, trigger, safety, gait, trainer };
 }

@@ -2,18 +2,13 @@
 // injected drive faults at their ticks. A drive fault both degrades the drive (weak: a share of its torque;
 // locked: a seized gearbox) and raises its driver's fault flag, which the safety monitor reads after the step of
 // the same tick.
-import { map } from 'rxjs';
 import type { Stage } from '../../controller/loop.ts';
 import type { EventLog } from '../../controller/events.ts';
 import type { ExoFrame } from '../../controller/exo/exo-frame.ts';
 import { requestExoSetting } from '../../controller/exo/controllers.ts';
 import type { SimExo } from '../../sim/exo/sim-exo.ts';
 import type { Scenario } from '../schema.ts';
-
-interface Scheduled {
-  readonly tick: number;
-  readonly apply: (tick: number) => void;
-}
+import { scheduledStage, type Scheduled } from '../timeline.ts';
 
 export function exoTimeline(s: Scenario, exo: SimExo, f: ExoFrame, log: EventLog, dt: number): Stage {
   const due: Scheduled[] = [];
@@ -24,7 +19,7 @@ export function exoTimeline(s: Scenario, exo: SimExo, f: ExoFrame, log: EventLog
       case 'reset': due.push({ tick, apply: () => { f.requestReset = true; } }); break;
       case 'enable': due.push({ tick, apply: () => { f.requestEnable = true; } }); break;
       case 'set':
-        due.push({ tick, apply: (t) => log.emit(t, e.robot, 'set', `set ${requestExoSetting(f, e.controller, e.guidance)}`, e.guidance) });
+        due.push({ tick, apply: (fr) => log.emit(fr.tick, e.robot, 'set', `set ${requestExoSetting(f, e.controller, e.guidance)}`, e.guidance) });
         break;
       case 'motor_fault': {
         const j = exo.spec.joints.findIndex((x) => x.name === e.joint);
@@ -32,11 +27,11 @@ export function exoTimeline(s: Scenario, exo: SimExo, f: ExoFrame, log: EventLog
         const scale = e.effort_scale ?? 0;
         due.push({
           tick,
-          apply: (t) => {
+          apply: (fr) => {
             if (e.mode === 'locked') exo.lockJoint(j);
             else exo.effortScale[j] = scale;
             exo.driveFault[j] = 1;
-            log.emit(t, e.robot, 'motor_fault', e.mode === 'locked'
+            log.emit(fr.tick, e.robot, 'motor_fault', e.mode === 'locked'
               ? `${e.joint} gearbox seized: the drive holds where it is (injected)`
               : `${e.joint} drive at ${Math.round(scale * 100)}% of its torque (injected)`, e.mode === 'locked' ? 0 : scale);
           },
@@ -48,10 +43,5 @@ export function exoTimeline(s: Scenario, exo: SimExo, f: ExoFrame, log: EventLog
         throw new Error(`event ${e.kind} does not apply to the exoskeleton`);
     }
   }
-  due.sort((a, b) => a.tick - b.tick);
-  let next = 0;
-  return map((frame) => {
-    while (next < due.length && due[next].tick <= frame.tick) due[next++].apply(frame.tick);
-    return frame;
-  });
+  return scheduledStage(due);
 }

@@ -129,14 +129,14 @@ class Checker {
         for (const s of list) {
           // An arm, or a mechanism with joints (the exoskeleton) by the same id.
           const id = this.robots[s.robot];
-          const r = w.robots.find((x) => x.id === id) ?? { id, ...w.mechanisms.find((m) => m.id === id)!.jointStates! };
+          const r = w.robots.find((x) => x.id === id) ?? w.mechanisms.find((m) => m.id === id)!.jointStates!;
           this.compared++;
           if (this.firstTick !== undefined) continue;
           const diffs: Difference[] = [];
           for (let j = 0; j < s.names.length; j++) {
-            add(diffs, `${r.id} joint ${s.names[j]} position`, s.pos[j], r.position[j]);
-            add(diffs, `${r.id} joint ${s.names[j]} velocity`, s.vel[j], r.velocity[j]);
-            add(diffs, `${r.id} joint ${s.names[j]} effort`, s.eff[j], r.effort[j]);
+            add(diffs, `${id} joint ${s.names[j]} position`, s.pos[j], r.position[j]);
+            add(diffs, `${id} joint ${s.names[j]} velocity`, s.vel[j], r.velocity[j]);
+            add(diffs, `${id} joint ${s.names[j]} effort`, s.eff[j], r.effort[j]);
           }
           if (diffs.length) { this.firstTick = f.tick; this.firstDiffs = sortDiffs(diffs); }
         }

@@ -27,6 +27,7 @@ import type { ImpulseJoint, RigidBody, World } from '@dimforge/rapier3d-determin
 import type { Rapier } from '../rapier.ts';
 import type { MechanismJointStates, WorldMechanism } from '../world.ts';
 import { groups } from '../collision-groups.ts';
+import { BODY_STATE_FIELDS, newBodyScratch, writeBodyState } from '../body-state.ts';
 import { LIMB_NAMES, SIDES, type ExoSpec, type PatientSpec, type TrainerSpec } from './exo-spec.ts';
 
 /** Joint axes (y component) for hip, knee, ankle: flexion / dorsiflexion positive. */
@@ -91,9 +92,6 @@ export class SimExo implements WorldMechanism {
    * `patient_<joint>_<side>` (angle, speed, and the net joint torque of the step).
    */
   readonly jointStates: MechanismJointStates;
-  /** Drive index of each limb joint, −1 where the joint has no drive. */
-  readonly driveOfLimb: Int8Array;
-  readonly totalMass: number;
 
   private bodies: RigidBody[] = [];
   private joints: ImpulseJoint[] = [];
@@ -109,6 +107,7 @@ export class SimExo implements WorldMechanism {
   private readonly baseZ: number;
   private readonly tq = { x: 0, y: 0, z: 0, w: 1 };
   private readonly tv = { x: 0, y: 0, z: 0 };
+  private readonly scratch = newBodyScratch();
   /** Absolute pitch (about +y) of thigh, shank, foot per side, from the last read. */
   private readonly pitch = new Float64Array(6);
 
@@ -124,20 +123,13 @@ export class SimExo implements WorldMechanism {
     this.driveFault = new Uint8Array(n);
     this.locked = new Uint8Array(n);
     this.footContact = new Uint8Array(2);
-    this.driveOfLimb = new Int8Array(6).fill(-1);
-    spec.joints.forEach((j, i) => { this.driveOfLimb[j.limb] = i; });
     const b = patient.body;
-    this.totalMass = b.mass + 2 * (spec.linkMass.thigh + spec.linkMass.shank);
     const nr = n + 6;
     this.jointStates = {
       names: [...spec.joints.map((j) => j.name), ...LIMB_NAMES.map((l) => `patient_${l}`)],
       position: new Float64Array(nr), velocity: new Float64Array(nr), effort: new Float64Array(nr),
     };
     this.baseZ = b.hipHeight;
-  }
-
-  get bodyCount(): number {
-    return 7;
   }
 
   /** Creates the frame, bodies, colliders, joints and the belt in a fixed order (determinism rule 4). */
@@ -438,16 +430,11 @@ export class SimExo implements WorldMechanism {
 
   /** Per body 13 numbers (pose, velocities), the belt, the drives and the limb readings. */
   get stateLength(): number {
-    return 13 * 7 + 3 + 3 * this.position.length + 6 * 2;
+    return BODY_STATE_FIELDS.length * SimExo.BODY_NAMES.length + 3 + 3 * this.position.length + 6 * 2;
   }
 
   writeState(out: Float64Array, o: number): number {
-    for (const body of this.bodies) {
-      const t = body.translation(this.tv); out[o++] = t.x; out[o++] = t.y; out[o++] = t.z;
-      const r = body.rotation(this.tq); out[o++] = r.x; out[o++] = r.y; out[o++] = r.z; out[o++] = r.w;
-      const v = body.linvel(this.tv); out[o++] = v.x; out[o++] = v.y; out[o++] = v.z;
-      const w = body.angvel(this.tv); out[o++] = w.x; out[o++] = w.y; out[o++] = w.z;
-    }
+    for (const body of this.bodies) o = writeBodyState(out, o, body, this.scratch);
     out[o++] = this.beltSpeed; out[o++] = this.beltTravel; out[o++] = this.frame!.translation(this.tv).x;
     for (let j = 0; j < this.position.length; j++) { out[o++] = this.position[j]; out[o++] = this.velocity[j]; out[o++] = this.interactionTorque[j]; }
     for (let i = 0; i < 6; i++) { out[o++] = this.limbQ[i]; out[o++] = this.limbQd[i]; }
@@ -456,7 +443,7 @@ export class SimExo implements WorldMechanism {
 
   stateLabels(): string[] {
     const out: string[] = [];
-    for (const n of SimExo.BODY_NAMES) for (const c of ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'vx', 'vy', 'vz', 'wx', 'wy', 'wz']) out.push(`${this.id} body ${n} ${c}`);
+    for (const n of SimExo.BODY_NAMES) for (const c of BODY_STATE_FIELDS) out.push(`${this.id} body ${n} ${c}`);
     out.push(`${this.id} belt speed`, `${this.id} belt travel`, `${this.id} frame x`);
     for (const j of this.spec.joints) out.push(`${this.id} drive ${j.name} position`, `${this.id} drive ${j.name} velocity`, `${this.id} drive ${j.name} interaction_torque`);
     for (const l of LIMB_NAMES) out.push(`${this.id} limb ${l} angle`, `${this.id} limb ${l} velocity`);
