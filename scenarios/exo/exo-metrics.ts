@@ -17,6 +17,7 @@ import type { PatientModel } from '../patient/patient-model.ts';
 import type { AssistAsNeeded } from '../../controller/exo/assist-as-needed.ts';
 import { LIMB_JOINTS, SIDES } from '../../sim/exo/exo-spec.ts';
 import { round } from '../round.ts';
+import { doubleArray } from '../metrics/double-array.ts';
 
 const TO_DEG = 180 / Math.PI;
 /** A foot must have been off the belt this long before touching again counts as a heel strike, s; and the touch
@@ -52,12 +53,12 @@ export class ExoMetrics {
   /** Per foot: a touch-down waiting to be confirmed as a heel strike (its tick and step length), −1 none. */
   private readonly pendingTick = new Float64Array(2).fill(-1);
   private readonly pendingStep = new Float64Array(2);
-  private readonly heelStrikes: number[][] = [[], []];
+  private readonly heelStrikes: number[][] = [doubleArray(), doubleArray()];
   private readonly liftOffs: number[] = [];
-  private readonly stepLength: number[][] = [[], []];
+  private readonly stepLength: number[][] = [doubleArray(), doubleArray()];
   // Assistance.
   private assistanceStart = Number.NaN;
-  private readonly assistanceSeries: number[][] = [[], [], []];
+  private readonly assistanceSeries: number[][] = [doubleArray(), doubleArray(), doubleArray()];
   private readonly perJointSeries: number[][];
   private readonly assistMin = new Float64Array(2).fill(Infinity);
   private readonly actuated = new Uint8Array(6);
@@ -66,9 +67,9 @@ export class ExoMetrics {
 
   constructor(private readonly sim: SimExo, private readonly f: ExoFrame, private readonly patient: PatientModel, private readonly log: EventLog, private readonly dt: number, private readonly aan?: AssistAsNeeded) {
     this.n = f.guidance.length;
-    this.errorSeries = Array.from({ length: this.n }, () => []);
+    this.errorSeries = Array.from({ length: this.n }, doubleArray);
     for (let j = 0; j < this.n; j++) this.actuated[f.limbOfDrive[j]] = 1;
-    this.perJointSeries = Array.from({ length: this.n }, () => []);
+    this.perJointSeries = Array.from({ length: this.n }, doubleArray);
     this.lastContact.set(sim.footContact);
   }
 

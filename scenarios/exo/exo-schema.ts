@@ -173,14 +173,16 @@ export interface ExoConfigs {
   readonly trainer: TrainerSpec;
 }
 
-function strengthOf(s: ExoRobot['patient']['strength']): number[] {
-  if (typeof s === 'number') return Array(6).fill(s);
+// Always a Float64Array: as number[] the healthy patient's [1, 1, …] and a weak one's fractions are arrays of two
+// different kinds to V8, and the per-tick muscle model that reads them would be compiled once for each.
+function strengthOf(s: ExoRobot['patient']['strength']): Float64Array {
+  if (typeof s === 'number') return new Float64Array(6).fill(s);
   if ('left' in s || 'right' in s) {
     const lr = s as { left: number; right: number };
-    return [lr.left, lr.left, lr.left, lr.right, lr.right, lr.right];
+    return Float64Array.of(lr.left, lr.left, lr.left, lr.right, lr.right, lr.right);
   }
   const per = s as Record<string, number>;
-  return LIMB_NAMES.map((n) => per[n] ?? 1);
+  return Float64Array.from(LIMB_NAMES, (n) => per[n] ?? 1);
 }
 
 export function exoConfigs(r: ExoRobot): ExoConfigs {

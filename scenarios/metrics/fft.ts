@@ -27,12 +27,16 @@ function twiddles(n: number): Twiddles {
   if (hit) return hit;
   const half = n >> 1;
   const cos = new Float64Array(half), sin = new Float64Array(half);
-  for (let k = 0; k < half; k++) {
+  twiddleTable(cos, sin, n);
+  return cachePut(twiddleCache, n, { cos, sin });
+}
+
+function twiddleTable(cos: Float64Array, sin: Float64Array, n: number): void {
+  for (let k = 0; k < cos.length; k++) {
     const a = (-2 * Math.PI * k) / n;
     cos[k] = Math.cos(a);
     sin[k] = Math.sin(a);
   }
-  return cachePut(twiddleCache, n, { cos, sin });
 }
 
 /** In-place radix-2 FFT of (re, im); length must be a power of two. `inverse` computes the unscaled inverse. */
@@ -96,27 +100,36 @@ function chirp(n: number, m: number, inverse: boolean): Chirp {
   const key = `${n}:${inverse ? 'i' : 'f'}`;
   const hit = chirpCache.get(key);
   if (hit) return hit;
-  const sign = inverse ? 1 : -1;
-  // k² is reduced mod 2n exactly in integers to keep the angle small and precise
   const cr = new Float64Array(n), ci = new Float64Array(n);
-  const twoN = 2 * n;
+  chirpTable(cr, ci, inverse ? 1 : -1);
+  const br = new Float64Array(m), bi = new Float64Array(m);
+  wrapConjugate(cr, ci, br, bi);
+  fftRadix2(br, bi);
+  return cachePut(chirpCache, key, { cr, ci, br, bi });
+}
+
+function chirpTable(cr: Float64Array, ci: Float64Array, sign: number): void {
+  const n = cr.length, twoN = 2 * n;
+  // k² is reduced mod 2n exactly in integers to keep the angle small and precise
   for (let k = 0; k < n; k++) {
     const k2 = (k * k) % twoN; // k < 2^26 in practice, so k*k is exact in float64
     const a = (sign * Math.PI * k2) / n;
     cr[k] = Math.cos(a);
     ci[k] = Math.sin(a);
   }
-  const br = new Float64Array(m), bi = new Float64Array(m);
+}
+
+/** The conjugate chirp at 0…n−1 and mirrored at m−n+1…m−1 (zero between), ready for the circular convolution. */
+function wrapConjugate(cr: Float64Array, ci: Float64Array, br: Float64Array, bi: Float64Array): void {
+  const n = cr.length, m = br.length;
   br[0] = cr[0]; bi[0] = -ci[0];
   for (let k = 1; k < n; k++) {
     br[k] = br[m - k] = cr[k];
     bi[k] = bi[m - k] = -ci[k];
   }
-  fftRadix2(br, bi);
-  return cachePut(chirpCache, key, { cr, ci, br, bi });
 }
 
-// Bluestein's three loops, each in a function that calls nothing (see butterflies).
+// Bluestein's other loops, each in a function that calls nothing (see butterflies).
 function chirpMultiply(xr: ArrayLike<number>, xi: ArrayLike<number>, cr: Float64Array, ci: Float64Array, ar: Float64Array, ai: Float64Array, n: number): void {
   for (let k = 0; k < n; k++) {
     const r = xr[k], i = xi[k];

@@ -264,6 +264,43 @@ function derivative(x: Float64Array, dt: number): Float64Array {
   return d;
 }
 
+// The long loops of voluntaryLagMs, each in a function that calls nothing (see fft.ts butterflies): a loop
+// optimised on-stack would otherwise deoptimise on the code after it, once per run in every worker thread.
+/** s + Σ x[i]², one running sum. */
+function addSquares(s: number, x: Float64Array): number {
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return s;
+}
+
+/**
+ * For each lag, continues the running sums cs[lag] += Σ x[i]·y[i+lag] and es[lag] += Σ y[i+lag]² over i in
+ * [from, to) with one more axis (one running sum per lag across the axes, as a single loop over them would).
+ */
+function laggedProducts(x: Float64Array, y: Float64Array, from: number, to: number, cs: Float64Array, es: Float64Array): void {
+  for (let lag = 0; lag < cs.length; lag++) {
+    let c = cs[lag], e = es[lag];
+    for (let i = from; i < to; i++) {
+      const v = y[i + lag];
+      c += x[i] * v;
+      e += v * v;
+    }
+    cs[lag] = c;
+    es[lag] = e;
+  }
+}
+
+/** corr = cs / √es (0 where es is 0). */
+function normalise(cs: Float64Array, es: Float64Array, corr: Float64Array): void {
+  for (let k = 0; k < corr.length; k++) corr[k] = es[k] > 0 ? cs[k] / Math.sqrt(es[k]) : 0;
+}
+
+/** Index of the first largest element. */
+function argMax(x: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  return best;
+}
+
 /**
  * Delay (ms) of the voluntary part of `output` behind that of `input`. Both are low-passed at `cutoffHz` (zeroPhaseLowpass)
  * and differentiated (velocity, so position offsets do not count). Then, for each lag in 0…300 ms, the input velocity
@@ -303,24 +340,13 @@ export function voluntaryLagMs(
     const vx = derivative(lx, dt);
     dx.push(vx);
     dy.push(derivative(ly, dt));
-    for (let i = 0; i < n; i++) energy += vx[i] * vx[i];
+    energy = addSquares(energy, vx);
   }
   if (Math.sqrt(energy / n) < MIN_VOLUNTARY_SPEED) return 0;
-  const corr = new Float64Array(maxLag + 1);
-  for (let lag = 0; lag <= maxLag; lag++) {
-    let c = 0, e = 0;
-    for (let a = 0; a < dx.length; a++) {
-      const x = dx[a], y = dy[a];
-      for (let i = from; i < to; i++) {
-        const v = y[i + lag];
-        c += x[i] * v;
-        e += v * v;
-      }
-    }
-    corr[lag] = e > 0 ? c / Math.sqrt(e) : 0;
-  }
-  let best = 0;
-  for (let lag = 1; lag <= maxLag; lag++) if (corr[lag] > corr[best]) best = lag;
+  const cs = new Float64Array(maxLag + 1), es = new Float64Array(maxLag + 1), corr = new Float64Array(maxLag + 1);
+  for (let a = 0; a < dx.length; a++) laggedProducts(dx[a], dy[a], from, to, cs, es);
+  normalise(cs, es, corr);
+  const best = argMax(corr);
   if (!(corr[best] > 0)) return MAX_LAG_MS;
   let frac = 0;
   if (best > 0 && best < maxLag) {

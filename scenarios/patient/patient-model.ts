@@ -36,7 +36,7 @@ export interface SpasticityParams {
 
 export interface PatientBehaviour {
   /** Per limb joint (left hip … right ankle), 0 … 1. */
-  readonly strength: readonly number[];
+  readonly strength: Float64Array;
   /** Voluntary PD gains and the strongest torque per joint kind (hip, knee, ankle), at strength 1. */
   readonly kp: readonly [number, number, number];
   readonly kd: readonly [number, number, number];
