@@ -22,9 +22,11 @@ export function operatorInput(): OperatorInput {
   return { p: new Float64Array(3), q: Float64Array.of(0, 0, 0, 1), grip: 0, clutch: false };
 }
 
+/** Element by element: TypedArray.prototype.set is a generic builtin call, dear for 3 and 4 numbers every tick. */
 export function copyInput(dst: OperatorInput, src: OperatorInput): void {
-  dst.p.set(src.p);
-  dst.q.set(src.q);
+  const p = dst.p, q = dst.q, sp = src.p, sq = src.q;
+  p[0] = sp[0]; p[1] = sp[1]; p[2] = sp[2];
+  q[0] = sq[0]; q[1] = sq[1]; q[2] = sq[2]; q[3] = sq[3];
   dst.grip = src.grip;
   dst.clutch = src.clutch;
 }

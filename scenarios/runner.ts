@@ -143,6 +143,7 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
       const hand = input ? new ScriptedHand(input, dt, seed, r.id, input.file !== undefined ? loadHandTrace(input.file) : undefined) : undefined;
       if (hand) hands.set(r.id, hand);
       const gBase = quatRotateVec([0, 0, 0], quatConj([0, 0, 0, 1], orientation), GRAVITY);
+      const chain = KINEMATICS[r.type]();
       robotConfigs.push({
         // Network faults (latency, packet loss) between the device and the loop; a recorder sees what the loop gets.
         source: wrapSource(r.id, opts.inputOverride?.get(r.id) ?? (hand && withInputFaults(hand, s.events, r.id, dt, seed))),
@@ -150,9 +151,9 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
         teleop: { ...DEFAULT_TELEOP, scale: c.scale, requireAlignment: c.align },
         // The ECM holds its joints: nobody teleoperates it, so no watchdog guards its (absent) input.
         watchdog: r.type !== 'ecm',
-        chain: KINEMATICS[r.type](),
-        // Its own chain instance: the gravity model must not share frame scratch with the IK.
-        gravity: new GravityCompensation(spec, KINEMATICS[r.type](), [gBase[0], gBase[1], gBase[2]]),
+        chain,
+        // The IK's chain: gravity is computed at the command, whose frames the next tick's IK reuses.
+        gravity: new GravityCompensation(spec, chain, [gBase[0], gBase[1], gBase[2]]),
         jointControl: { mode: c.joint_control, gravityCompensation: c.gravity_compensation },
         monitor: { maxTipForce: c.max_tip_force_n ?? Infinity },
       });

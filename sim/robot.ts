@@ -305,8 +305,9 @@ export class SimRobot {
     const nj = this.position.length;
     const B = this.bodyState;
     const revolute = this.revolute;
-    this.lastPosition.set(this.position);
-    this.position.fill(0);
+    // Element by element, not set()/fill(): those are generic builtin calls, dear for a handful of joints.
+    const pos = this.position, last = this.lastPosition;
+    for (let j = 0; j < nj; j++) { last[j] = pos[j]; pos[j] = 0; }
     // Quaternion algebra inlined on locals: this runs for every link every tick.
     for (let i = 0; i < links.length; i++) {
       const link = links[i];

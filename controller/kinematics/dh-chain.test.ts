@@ -197,6 +197,58 @@ describe('ik', () => {
   });
 });
 
+describe('frames kept for the configuration the chain holds', () => {
+  // The loop's gravity model computes the chain's frames at the joint command, and the next tick's IK starts
+  // from that command on the same chain: it must find exactly the frames a fresh chain computes, and nothing
+  // stale when the joints differ, by however little.
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => Array.from(a).every((x, i) => Object.is(x, b[i]));
+
+  it('gives the IK bit for bit the answer of a fresh chain, whatever configuration the frames were left at', () => {
+    fc.assert(
+      fc.property(qWorkspace, qWorkspace, unit6, fc.boolean(), (seed, other, d, warm) => {
+        const target = new Float64Array(16);
+        createPsmKinematics().fk(seed.map((x, i) => x + d[i] * (i === 2 ? 0.002 : 0.02)), target);
+        const shared = createPsmKinematics(), fresh = createPsmKinematics();
+        shared.frames(warm ? seed : other); // left at the seed (reused) or elsewhere (recomputed)
+        const a = new Float64Array(6), b = new Float64Array(6);
+        const ra = { ...shared.ik(target, seed, a, { maxIterations: 1, trustLastStep: true }) };
+        const rb = { ...fresh.ik(target, seed, b, { maxIterations: 1, trustLastStep: true }) };
+        expect(same(a, b)).toBe(true);
+        expect(ra).toEqual(rb);
+        // And a full solve (trial frames swapped in and out) on the chain the first one left behind.
+        const ta = new Float64Array(6), tb = new Float64Array(6);
+        shared.ik(target, other, ta);
+        fresh.ik(target, other, tb);
+        expect(same(ta, tb)).toBe(true);
+        expect(same(shared.tip(), fresh.tip())).toBe(true);
+        // Its accepted steps swapped the trial frames in: asked for the seed's frames again, it must not
+        // hand back the solution's.
+        const fa = new Float64Array(16), fb = new Float64Array(16);
+        shared.fk(other, fa);
+        createPsmKinematics().fk(other, fb);
+        expect(same(fa, fb)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('recomputes when any joint differs, even in the last bit or in the caller\'s own array changed in place', () => {
+    const c = createPsmKinematics(), check = createPsmKinematics();
+    const q = [0.2, 0.1, 0.1, 0.4, -0.3, 0.2];
+    const out = new Float64Array(16), want = new Float64Array(16);
+    c.frames(q);
+    for (let j = 0; j < 6; j++) {
+      q[j] = q[j] + Math.abs(q[j]) * Number.EPSILON * 4; // a few ulps
+      c.fk(q, out);
+      check.fk(q, want);
+      expect(same(out, want), `joint ${j}`).toBe(true);
+    }
+    const back = [...q];
+    c.fk(back, out);
+    expect(same(out, want)).toBe(true);
+  });
+});
+
 describe('ik at the limits', () => {
   const qOut = new Float64Array(6);
 

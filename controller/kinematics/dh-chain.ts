@@ -92,6 +92,11 @@ export class DhChain {
   // configuration without losing the current one; `cur` is what `frame(i)` shows.
   private cur: Float64Array[];
   private alt: Float64Array[];
+  // The joint values each buffer holds the frames of (NaN: none). Asked for the frames of the configuration `cur`
+  // already holds, the chain reuses them: in the loop the gravity model computes them at the joint command, and
+  // the next tick's IK starts from that same command.
+  private curAt: Float64Array;
+  private altAt: Float64Array;
 
   // IK scratch.
   private readonly jac: Float64Array;
@@ -143,6 +148,8 @@ export class DhChain {
     this.sinAlpha = Float64Array.from(dh, (r) => Math.sin(r.alpha));
     this.cur = makeFrames(n + 2);
     this.alt = makeFrames(n + 2);
+    this.curAt = new Float64Array(n).fill(Number.NaN);
+    this.altAt = new Float64Array(n).fill(Number.NaN);
     this.jac = new Float64Array(6 * n);
     this.jw = new Float64Array(6 * n);
     this.qCur = new Float64Array(n);
@@ -180,10 +187,11 @@ export class DhChain {
 
   /**
    * Computes all frame poses for q into the chain's buffers: frame 0 (identity, the base / RCM) … frame n,
-   * then the tool tip. Read them with `frame(i)` and `tip()`.
+   * then the tool tip. Read them with `frame(i)` and `tip()`. Asked again for the same q (every joint value
+   * equal), as by any of `frames`, `fk`, `jacobian` and the IK's start, the chain keeps the frames it has.
    */
   frames(q: ArrayLike<number>): void {
-    this.computeFrames(q, this.cur);
+    this.framesAt(q);
   }
 
   /**
@@ -202,7 +210,7 @@ export class DhChain {
 
   /** Tool-tip pose in frame 0 = Π T_i(q_i) · toolTip, into `out` (16, row-major). Also refreshes `frame(i)`. */
   fk(q: ArrayLike<number>, out: Float64Array): Float64Array {
-    this.computeFrames(q, this.cur);
+    this.framesAt(q);
     out.set(this.cur[this.dof + 1]);
     return out;
   }
@@ -213,7 +221,7 @@ export class DhChain {
    * (modified DH: joint i moves about/along z of frame i). Also refreshes `frame(i)`.
    */
   jacobian(q: ArrayLike<number>, out: Float64Array): Float64Array {
-    this.computeFrames(q, this.cur);
+    this.framesAt(q);
     this.jacobianFromFrames(this.cur, out);
     return out;
   }
@@ -245,7 +253,7 @@ export class DhChain {
     let q = this.qCur;
     let limited = this.clamp(qSeed, q);
     if (!isFiniteMat(target)) {
-      this.computeFrames(q, this.cur);
+      this.framesAt(q);
       for (let i = 0; i < n; i++) qOut[i] = q[i];
       res.positionError = Infinity;
       res.orientationError = Infinity;
@@ -253,7 +261,7 @@ export class DhChain {
       return res;
     }
 
-    this.computeFrames(q, this.cur);
+    this.framesAt(q);
     this.poseError.compute(this.err, target, this.cur[n + 1]);
     let posErr = norm3(this.err, 0);
     let oriErr = norm3(this.err, 3);
@@ -289,7 +297,7 @@ export class DhChain {
         this.qTrial = q; q = qt; this.qCur = q;
         break;
       }
-      this.computeFrames(qt, this.alt);
+      this.computeFrames(qt, this.alt, this.altAt);
       this.poseError.compute(this.errTrial, target, this.alt[n + 1]);
       const pt = norm3(this.errTrial, 0);
       const ot = norm3(this.errTrial, 3);
@@ -301,6 +309,7 @@ export class DhChain {
         // Accept: the trial becomes current.
         this.qTrial = q; q = qt; this.qCur = q;
         const f = this.cur; this.cur = this.alt; this.alt = f;
+        const at = this.curAt; this.curAt = this.altAt; this.altAt = at;
         const e = this.err; this.err = this.errTrial; this.errTrial = e;
         posErr = pt; oriErr = ot; cost = costTrial;
         jacobianFresh = false;
@@ -377,8 +386,21 @@ export class DhChain {
     dq.fill(0);
   }
 
-  private computeFrames(q: ArrayLike<number>, f: Float64Array[]): void {
+  /** The frames of q into `cur`, unless `cur` holds exactly them already. */
+  private framesAt(q: ArrayLike<number>): void {
+    const at = this.curAt;
+    for (let i = 0; i < this.dof; i++) {
+      if (at[i] !== q[i]) {
+        this.computeFrames(q, this.cur, at);
+        return;
+      }
+    }
+  }
+
+  /** The frames of q into f, and q into `at` (the record of what f holds). */
+  private computeFrames(q: ArrayLike<number>, f: Float64Array[], at: Float64Array): void {
     const n = this.dof;
+    for (let i = 0; i < n; i++) at[i] = q[i];
     const rows = this.rows, ca = this.cosAlpha, sa = this.sinAlpha;
     // F_{i+1} = F_i · RotX(α)·TransX(a)·RotZ(θ)·TransZ(d), multiplied out on the rigid 3×4 part: with
     // u = cα·y + sα·z of F_i, the new axes are x' = cθ·x + sθ·u, y' = −sθ·x + cθ·u, z' = −sα·y + cα·z.

@@ -34,7 +34,10 @@ export class GravityCompensation {
     });
   }
 
-  /** Writes the holding torque/force of each chain joint into `out` (length ≥ dof). Call after nothing else used the chain's frames. */
+  /**
+   * Writes the holding torque/force of each chain joint at configuration q into `out` (length ≥ dof). It leaves
+   * the chain's frames at q: an IK on the same chain that next starts from q reuses them.
+   */
   compute(q: ArrayLike<number>, out: Float64Array): Float64Array {
     const chain = this.chain;
     chain.frames(q);
@@ -42,7 +45,7 @@ export class GravityCompensation {
     // Mass and first moment (Σ m·p) of the links on each frame; joint j carries every link on frames j+1 … dof,
     // so one pass from the tip inwards sums them: O(links + joints), not O(links · joints).
     const acc = this.acc;
-    acc.fill(0);
+    for (let k = 0; k < acc.length; k++) acc[k] = 0; // not fill(): a call into a generic builtin every tick
     const nLinks = this.mass.length;
     for (let i = 0; i < nLinks; i++) {
       const m = this.mass[i];

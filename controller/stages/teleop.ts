@@ -47,6 +47,9 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
     mtm0: new Float64Array(3), psm0: new Float64Array(3), qOff: Float64Array.of(0, 0, 0, 1), qTip: new Float64Array(4),
     wasClutched: false, slowJaw: false,
   }));
+  // The master-to-base rotations as Float64Arrays, like every other quaternion the helpers see here: a plain
+  // array at the same call sites makes their element loads polymorphic, a generic keyed load every tick.
+  const toBase = configs.map((c) => Float64Array.from(c.masterToBase));
   /** The motion scale in use per robot: the config's, until a `requestScale` changes it. */
   const scales = Float64Array.from(configs, (c) => c.scale);
   const tip = mat4();
@@ -61,7 +64,7 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
     const chain = chains[i]!;
     chain.fk(rf.qCommand, tip);
     m.psm0[0] = tip[3]; m.psm0[1] = tip[7]; m.psm0[2] = tip[11];
-    m.mtm0.set(rf.filteredP);
+    m.mtm0[0] = rf.filteredP[0]; m.mtm0[1] = rf.filteredP[1]; m.mtm0[2] = rf.filteredP[2];
     mat4ToQuat(m.qTip, tip);
     mappedMaster(i, rf.filteredQ, qm);
     quatMul(m.qOff, m.qTip, quatConj(qt, qm));
@@ -69,7 +72,7 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
   }
 
   function mappedMaster(i: number, q: ArrayLike<number>, out: Float64Array): void {
-    quatMul(out, configs[i].masterToBase, q);
+    quatMul(out, toBase[i], q);
   }
 
   return map((frame) => {
@@ -115,7 +118,7 @@ export function teleoperation(configs: readonly TeleopConfig[], chains: readonly
 
       // Position: relative and scaled, mapped into the base frame.
       v[0] = rf.filteredP[0] - m.mtm0[0]; v[1] = rf.filteredP[1] - m.mtm0[1]; v[2] = rf.filteredP[2] - m.mtm0[2];
-      quatRotateVec(v, cfg.masterToBase, v);
+      quatRotateVec(v, toBase[i], v);
       const p = rf.targetTip;
       // Orientation: absolute with the captured offset.
       mappedMaster(i, rf.filteredQ, qm);

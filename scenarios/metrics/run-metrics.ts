@@ -65,6 +65,7 @@ export class RunMetrics {
   private readonly log: EventLog | undefined;
   private tick = 0;
   private readonly objectRecords: ObjectRecord[];
+  private readonly freeObjects: ObjectRecord[];
   private readonly v = { x: 0, y: 0, z: 0 };
 
   constructor(robots: readonly SimRobot[], chains: readonly (DhChain | undefined)[], ticks: number, dt: number, options: RunMetricsOptions = {}) {
@@ -79,7 +80,9 @@ export class RunMetrics {
       tipSq: 0, tipCount: 0, rcmMax: 0, path: 0, lastTip: new Float64Array(3), hasLast: false, maxForce: 0, trackMaxRad: 0,
       entered: new Uint8Array(this.targets.length), reached: 0,
     }));
+    // Only free objects move: a fixed one's height is its start (and reading a body is a call into WASM each tick).
     this.objectRecords = (options.objects ?? []).map((object) => ({ object, z0: object.spec.position[2], maxZ: object.spec.position[2] }));
+    this.freeObjects = this.objectRecords.filter((o) => !o.object.spec.fixed);
   }
 
   /** The tap for the loop. */
@@ -99,8 +102,8 @@ export class RunMetrics {
         }
         this.sampleRobot(rec, rf.qCommand, rf.teleop === TELEOP_ENABLED && !rf.safe && !rf.ikLimited ? rf.targetTip : null);
       }
-      for (let i = 0; i < this.objectRecords.length; i++) {
-        const o = this.objectRecords[i];
+      for (let i = 0; i < this.freeObjects.length; i++) {
+        const o = this.freeObjects[i];
         const z = o.object.body.translation(this.v).z;
         if (z > o.maxZ) o.maxZ = z;
       }
