@@ -53,8 +53,8 @@ function loadExoCommands(exo: SimExo, row: Float64Array): void {
   exo.beltSpeedCommand = row[o];
 }
 
-/** Commands of every robot and of the exoskeleton at every tick, recorded from one run of the loop. */
-async function recordCommands(s: Scenario): Promise<Float64Array[]> {
+/** Commands of every robot and of the exoskeleton at every tick, recorded from one run of the loop, and its final state hash. */
+async function recordCommands(s: Scenario): Promise<{ commands: Float64Array[]; finalHash: string }> {
   const out: Float64Array[] = [];
   let world: SimWorld | undefined;
   const run = await prepareRun(s, {
@@ -76,33 +76,22 @@ async function recordCommands(s: Scenario): Promise<Float64Array[]> {
   });
   world = run.world;
   runTicks(run);
+  const finalHash = run.finish(0).final_state_hash;
   run.world.free();
-  return out;
-}
-
-async function timeLoop(s: Scenario): Promise<number> {
-  const run = await prepareRun(s);
-  const t0 = performance.now();
-  runTicks(run);
-  const us = ((performance.now() - t0) * 1000) / run.ticks;
-  run.world.free();
-  return us;
+  return { commands: out, finalHash };
 }
 
 /**
- * The same world driven by the recorded commands, without the loop. `readBack`: also read the joint and
- * contact state back after each step (the simulated hardware's `read()`, which any controller needs);
- * without it, Rapier's step alone.
+ * Steps a world without the loop, driven by the recorded commands: ticks first … first+count−1. `readBack`: also
+ * read the joint and contact state back after each step (the simulated hardware's `read()`, which any
+ * controller needs); without it, Rapier's step alone.
  */
-async function timeBare(s: Scenario, commands: readonly Float64Array[], readBack: boolean): Promise<number> {
-  const run = await prepareRun(s); // the same world, built the same way; its loop is never run
-  const world = run.world;
+function bareTicks(world: SimWorld, commands: readonly Float64Array[], readBack: boolean, first: number, count: number): void {
   const robots = world.robots;
-  const n = run.ticks;
-  const t0 = performance.now();
-  let k = 0;
   const exos = world.mechanisms.filter((m): m is SimExo => m instanceof SimExo);
-  for (let t = 0; t < n; t++) {
+  const perTick = robots.length + exos.length;
+  let k = first * perTick;
+  for (let t = 0; t < count; t++) {
     for (let r = 0; r < robots.length; r++) {
       const row = commands[k++];
       const hw = robots[r];
@@ -115,9 +104,35 @@ async function timeBare(s: Scenario, commands: readonly Float64Array[], readBack
     for (let e = 0; e < exos.length; e++) loadExoCommands(exos[e], commands[k++]);
     if (readBack) world.step(); else world.stepPhysicsOnly();
   }
-  const us = ((performance.now() - t0) * 1000) / n;
-  world.free();
-  return us;
+}
+
+/** Ticks each of the three takes in its turn: about 15–20 ms of work, short against the machine's drifts. */
+const CHUNK = 200;
+
+/**
+ * One trial: the loop, the hardware step and Rapier's step alone, each on its own copy of the world (built the
+ * same way), advanced in turns of CHUNK ticks with the order rotating, so that the three meet the same machine
+ * from moment to moment and their ratio does not move with it. µs per tick of each.
+ */
+async function trial(s: Scenario, recorded: { commands: Float64Array[]; finalHash: string }): Promise<{ loop: number; physics: number; rapier: number }> {
+  const loopRun = await prepareRun(s), hwRun = await prepareRun(s), rapierRun = await prepareRun(s);
+  const n = loopRun.ticks;
+  const ms = [0, 0, 0];
+  for (let k = 0, c = 0; k < n; k += CHUNK, c++) {
+    const count = Math.min(CHUNK, n - k);
+    for (let o = 0; o < 3; o++) {
+      const which = (o + c) % 3;
+      const t0 = performance.now();
+      if (which === 0) runTicks(loopRun, k, count);
+      else bareTicks(which === 1 ? hwRun.world : rapierRun.world, recorded.commands, which === 1, k, count);
+      ms[which] += performance.now() - t0;
+    }
+  }
+  // The loop pushed through in pieces must be the very run that was recorded, or the comparison means nothing.
+  const hash = loopRun.finish(0).final_state_hash;
+  if (hash !== recorded.finalHash) throw new Error(`${s.name}: the loop run in pieces ended in state ${hash}, the whole run in ${recorded.finalHash}`);
+  for (const r of [loopRun, hwRun, rapierRun]) r.world.free();
+  return { loop: (ms[0] * 1000) / n, physics: (ms[1] * 1000) / n, rapier: (ms[2] * 1000) / n };
 }
 
 function median(xs: number[]): number {
@@ -127,23 +142,18 @@ function median(xs: number[]): number {
 
 async function sceneBench(name: string, file: string): Promise<SceneRow> {
   const s = scenarioFile(file);
-  const commands = await recordCommands(s);
-  await timeLoop(s); // warm-up: JIT both paths before measuring
-  await timeBare(s, commands, true);
-  const loop: number[] = [], bare: number[] = [], rapier: number[] = [];
-  for (let i = 0; i < TRIALS; i++) {
-    // Interleaved so that machine load drifts affect all alike.
-    rapier.push(await timeBare(s, commands, false));
-    bare.push(await timeBare(s, commands, true));
-    loop.push(await timeLoop(s));
-  }
-  const physics = median(bare), tick = median(loop);
+  const recorded = await recordCommands(s);
+  await trial(s, recorded); // warm-up: JIT all three paths before measuring
+  const trials: { loop: number; physics: number; rapier: number }[] = [];
+  for (let i = 0; i < TRIALS; i++) trials.push(await trial(s, recorded));
+  const tick = median(trials.map((t) => t.loop));
   return {
     name,
-    rapier_step_us_per_tick: round(median(rapier), 2),
-    physics_us_per_tick: round(physics, 2),
+    rapier_step_us_per_tick: round(median(trials.map((t) => t.rapier)), 2),
+    physics_us_per_tick: round(median(trials.map((t) => t.physics)), 2),
     tick_us_per_tick: round(tick, 2),
-    ratio: round(tick / physics, 3),
+    // Per trial, then the median: each trial's two figures were taken side by side.
+    ratio: round(median(trials.map((t) => t.loop / t.physics)), 3),
     realtime_factor: round(1e6 / (s.rate * tick), 2),
   };
 }
@@ -156,8 +166,9 @@ const batch = await batchBench();
 if (json) {
   process.stdout.write(JSON.stringify({ scenes, tremor, batch }) + '\n');
 } else {
-  console.log('Speed (median of %d interleaved trials). physics = the bare simulated hardware step of the same world with the same', TRIALS);
-  console.log('commands (write commands, Rapier step, read joint and contact state back); tick = our whole loop; ratio = tick / physics.');
+  console.log('Speed (median of %d trials; in each, the three run side by side in turns of %d ticks). physics = the bare simulated hardware step of the', TRIALS, CHUNK);
+  console.log('same world with the same commands (write commands, Rapier step, read joint and contact state back); tick = our whole loop;');
+  console.log('ratio = tick / physics, per trial, then the median.');
   console.table(scenes);
   const [psm, exo] = scenes;
   console.log(`targets: PSM ratio ≤ 1.25 → ${psm.ratio <= 1.25 ? 'met' : 'NOT met'}; real-time factor ≥ 10 → PSM ${psm.realtime_factor >= 10 ? 'met' : 'NOT met'}, exoskeleton ${exo.realtime_factor >= 10 ? 'met' : 'NOT met'}`);

@@ -208,10 +208,13 @@ export function checkpoints(world: SimWorld, state: () => Float64Array, opts: Ru
   return { hashes, hashInterval, tap };
 }
 
-/** Pushes every tick of a prepared run through its loop on the virtual clock (synchronously). */
-export function runTicks(run: PreparedRun): void {
+/**
+ * Pushes ticks first … first+count−1 of a prepared run (by default all of them) through its loop on the virtual
+ * clock, synchronously. The stages keep their state between calls: a run pushed through in pieces is the same run.
+ */
+export function runTicks(run: PreparedRun, first = 0, count = run.ticks - first): void {
   let failure: unknown;
-  virtualClock(run.frame, run.ticks, 0).pipe(run.loop).subscribe({ error: (e: unknown) => { failure = e; } });
+  virtualClock(run.frame, count, first).pipe(run.loop).subscribe({ error: (e: unknown) => { failure = e; } });
   if (failure) throw failure;
 }
 

@@ -417,6 +417,16 @@ export class SimRobot {
     return mat4Mul(out, this.m1, this.toolTip);
   }
 
+  /** World position of the tool tip from the physics bodies: `tipPose`'s translation, without its rotation. */
+  tipPosition(out: Float64Array): Float64Array {
+    const m = this.linkPose(this.spec.tipLink, this.m1), t = this.toolTip;
+    const x = t[3], y = t[7], z = t[11];
+    out[0] = m[0] * x + m[1] * y + m[2] * z + m[3];
+    out[1] = m[4] * x + m[5] * y + m[6] * z + m[7];
+    out[2] = m[8] * x + m[9] * y + m[10] * z + m[11];
+    return out;
+  }
+
   /** Body poses and velocities as raw numbers, for the state hash: 13 per body. */
   writeBodyState(out: Float64Array, offset: number): number {
     for (let i = 0; i < this.bodies.length; i++) this.ensureTranslation(i);

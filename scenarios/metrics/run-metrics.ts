@@ -29,6 +29,8 @@ interface RobotRecord {
   trackMaxRad: number;
   /** Per target: 1 once the tool tip has been inside it. */
   readonly entered: Uint8Array;
+  /** Per joint: 1 for a revolute joint (the tracking error in degrees counts those). */
+  readonly revolute: Uint8Array;
   reached: number;
 }
 
@@ -59,7 +61,7 @@ export class RunMetrics {
   private readonly records: RobotRecord[];
   private readonly dt: number;
   private n = 0;
-  private readonly m1 = mat4();
+  private readonly tip = new Float64Array(3);
   private readonly m2 = mat4();
   private readonly targets: readonly TargetRegion[];
   private readonly log: EventLog | undefined;
@@ -79,6 +81,7 @@ export class RunMetrics {
       filtered: [0, 1, 2].map(() => new Float64Array(ticks)),
       tipSq: 0, tipCount: 0, rcmMax: 0, path: 0, lastTip: new Float64Array(3), hasLast: false, maxForce: 0, trackMaxRad: 0,
       entered: new Uint8Array(this.targets.length), reached: 0,
+      revolute: Uint8Array.from(robot.spec.joints, (j) => (j.type === 'revolute' ? 1 : 0)),
     }));
     // Only free objects move: a fixed one's height is its start (and reading a body is a call into WASM each tick).
     this.objectRecords = (options.objects ?? []).map((object) => ({ object, z0: object.spec.position[2], maxZ: object.spec.position[2] }));
@@ -117,28 +120,28 @@ export class RunMetrics {
     const robot = rec.robot;
     const spec = robot.spec;
     // Tool tip from the physics bodies vs the tip the joint command implies.
-    const tip = robot.tipPose(this.m1);
+    const tip = robot.tipPosition(this.tip);
     if (rec.chain) {
       const local = commandedTip ?? rec.chain.fk(qCommand, this.m2);
       // Only the commanded tip's position is needed: base · local translation.
       const b = robot.base, lx = local[3], ly = local[7], lz = local[11];
-      const dx = tip[3] - (b[0] * lx + b[1] * ly + b[2] * lz + b[3]);
-      const dy = tip[7] - (b[4] * lx + b[5] * ly + b[6] * lz + b[7]);
-      const dz = tip[11] - (b[8] * lx + b[9] * ly + b[10] * lz + b[11]);
+      const dx = tip[0] - (b[0] * lx + b[1] * ly + b[2] * lz + b[3]);
+      const dy = tip[1] - (b[4] * lx + b[5] * ly + b[6] * lz + b[7]);
+      const dz = tip[2] - (b[8] * lx + b[9] * ly + b[10] * lz + b[11]);
       rec.tipSq += dx * dx + dy * dy + dz * dz;
       rec.tipCount++;
     }
     if (rec.hasLast) {
-      const ex = tip[3] - rec.lastTip[0], ey = tip[7] - rec.lastTip[1], ez = tip[11] - rec.lastTip[2];
+      const ex = tip[0] - rec.lastTip[0], ey = tip[1] - rec.lastTip[1], ez = tip[2] - rec.lastTip[2];
       rec.path += Math.sqrt(ex * ex + ey * ey + ez * ez); // not Math.hypot: it allocates, and this runs every tick
     }
-    rec.lastTip[0] = tip[3]; rec.lastTip[1] = tip[7]; rec.lastTip[2] = tip[11];
+    rec.lastTip[0] = tip[0]; rec.lastTip[1] = tip[1]; rec.lastTip[2] = tip[2];
     rec.hasLast = true;
     const targets = this.targets;
     for (let k = 0; k < targets.length; k++) {
       if (rec.entered[k] === 1) continue;
       const c = targets[k].position, r = targets[k].radius;
-      const ex = tip[3] - c[0], ey = tip[7] - c[1], ez = tip[11] - c[2];
+      const ex = tip[0] - c[0], ey = tip[1] - c[1], ez = tip[2] - c[2];
       if (ex * ex + ey * ey + ez * ez <= r * r) {
         rec.entered[k] = 1;
         rec.reached++;
@@ -153,8 +156,9 @@ export class RunMetrics {
     const d = Math.sqrt(Math.max(0, rx * rx + ry * ry + rz * rz - along * along));
     if (d > rec.rcmMax) rec.rcmMax = d;
     if (robot.contactForce > rec.maxForce) rec.maxForce = robot.contactForce;
-    for (let j = 0; j < spec.joints.length; j++) {
-      if (spec.joints[j].type !== 'revolute') continue;
+    const revolute = rec.revolute;
+    for (let j = 0; j < revolute.length; j++) {
+      if (revolute[j] !== 1) continue;
       const e = Math.abs(qCommand[j] - robot.position[j]);
       if (e > rec.trackMaxRad) rec.trackMaxRad = e;
     }
