@@ -22,21 +22,37 @@ function streamSeed(seed: number, purpose: string): number {
 }
 
 export function rngStream(seed: number, purpose: string): Rng {
-  const g = xoroshiro128plus(streamSeed(seed, purpose));
-  let spare = NaN;
-  return {
-    uniform: () => uniformFloat64(g),
-    gaussian: () => {
-      if (!Number.isNaN(spare)) {
-        const s = spare;
-        spare = NaN;
-        return s;
-      }
-      // Box–Muller; 1 − u keeps the log argument in (0, 1].
-      const u = 1 - uniformFloat64(g), v = uniformFloat64(g);
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
-    },
-  };
+  return new SeededRng(streamSeed(seed, purpose));
+}
+
+/**
+ * A class, not closures over a `let`: a number a closure captures lives boxed in its context, so every new spare
+ * normal would be a heap allocation, and the scripted hand draws three normals every tick.
+ */
+class SeededRng implements Rng {
+  private readonly g: ReturnType<typeof xoroshiro128plus>;
+  /** Box–Muller makes normals in pairs: the second one, kept for the next call. */
+  private spare = 0.5;
+  private hasSpare = false;
+
+  constructor(seed: number) {
+    this.g = xoroshiro128plus(seed);
+  }
+
+  uniform(): number {
+    return uniformFloat64(this.g);
+  }
+
+  gaussian(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    // Box–Muller; 1 − u keeps the log argument in (0, 1].
+    const u = 1 - uniformFloat64(this.g), v = uniformFloat64(this.g);
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    this.hasSpare = true;
+    return r * Math.cos(2 * Math.PI * v);
+  }
 }
