@@ -53,8 +53,21 @@ function loadExoCommands(exo: SimExo, row: Float64Array): void {
   exo.beltSpeedCommand = row[o];
 }
 
-/** Commands of every robot and of the exoskeleton at every tick, recorded from one run of the loop, and its final state hash. */
-async function recordCommands(s: Scenario): Promise<{ commands: Float64Array[]; finalHash: string }> {
+/** Commands of every robot and of the exoskeleton at every tick, and the run's final state hash. */
+interface Recording {
+  readonly commands: Float64Array[];
+  readonly finalHash: string;
+}
+
+/** µs per tick of the loop, the hardware step and Rapier's step alone, in one trial. */
+interface Trial {
+  readonly loop: number;
+  readonly physics: number;
+  readonly rapier: number;
+}
+
+/** Records one whole run of the loop: the commands the other two replay, and the state it must end in. */
+async function recordCommands(s: Scenario): Promise<Recording> {
   const out: Float64Array[] = [];
   let world: SimWorld | undefined;
   const run = await prepareRun(s, {
@@ -114,7 +127,7 @@ const CHUNK = 200;
  * same way), advanced in turns of CHUNK ticks with the order rotating, so that the three meet the same machine
  * from moment to moment and their ratio does not move with it. µs per tick of each.
  */
-async function trial(s: Scenario, recorded: { commands: Float64Array[]; finalHash: string }): Promise<{ loop: number; physics: number; rapier: number }> {
+async function trial(s: Scenario, recorded: Recording): Promise<Trial> {
   const loopRun = await prepareRun(s), hwRun = await prepareRun(s), rapierRun = await prepareRun(s);
   const n = loopRun.ticks;
   const ms = [0, 0, 0];
@@ -144,7 +157,7 @@ async function sceneBench(name: string, file: string): Promise<SceneRow> {
   const s = scenarioFile(file);
   const recorded = await recordCommands(s);
   await trial(s, recorded); // warm-up: JIT all three paths before measuring
-  const trials: { loop: number; physics: number; rapier: number }[] = [];
+  const trials: Trial[] = [];
   for (let i = 0; i < TRIALS; i++) trials.push(await trial(s, recorded));
   const tick = median(trials.map((t) => t.loop));
   return {

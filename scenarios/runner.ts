@@ -152,7 +152,8 @@ export async function prepareRun(s: Scenario, opts: RunOptions = {}): Promise<Pr
         // The ECM holds its joints: nobody teleoperates it, so no watchdog guards its (absent) input.
         watchdog: r.type !== 'ecm',
         chain,
-        // The IK's chain: gravity is computed at the command, whose frames the next tick's IK reuses.
+        // The IK's chain: joint control computes gravity at its set point (the command, but for a step), whose
+        // frames the next tick's IK, starting from that command, reuses.
         gravity: new GravityCompensation(spec, chain, [gBase[0], gBase[1], gBase[2]]),
         jointControl: { mode: c.joint_control, gravityCompensation: c.gravity_compensation },
         monitor: { maxTipForce: c.max_tip_force_n ?? Infinity },

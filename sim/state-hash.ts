@@ -18,7 +18,7 @@ export class StateHasher {
 
   private size(controllerLength: number): number {
     let n = 1; // tick
-    for (const r of this.world.robots) n += r.bodyCount * 13 + r.position.length * 2;
+    for (const r of this.world.robots) n += r.bodyCount * BODY_STATE_FIELDS.length + r.position.length * 2;
     n += this.world.objects.length * BODY_STATE_FIELDS.length;
     for (const m of this.world.mechanisms) n += m.stateLength;
     return n + controllerLength;

@@ -47,8 +47,6 @@ export const tremorFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adaptive'), band_hz: z.tuple([finite.positive(), finite.positive()]).optional(), mu: finite.positive().lt(1).optional() }).strict(),
 ]);
 
-/** The exoskeleton's joint controllers (controller/exo/controllers.ts). */
-
 export const commandSchema = z.object({
   type: z.literal('command'),
   /** Echoed in the `ack` or `error` reply. */
