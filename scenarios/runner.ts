@@ -299,7 +299,6 @@ export function runResult(r: {
   };
 }
 
-
 function evaluate(e: ScenarioExpectation, metrics: Record<string, number>, log: EventLog, world: SimWorld): Assertion {
   if ('metric' in e) {
     const value = metrics[e.metric];
