@@ -31,7 +31,7 @@ export function rngStream(seed: number, purpose: string): Rng {
  */
 class SeededRng implements Rng {
   private readonly g: ReturnType<typeof xoroshiro128plus>;
-  /** Box–Muller makes normals in pairs: the second one, kept for the next call. */
+  /** Box–Muller makes normals in pairs: the second one, kept for the next call (0.5, not 0: a double field from the start). */
   private spare = 0.5;
   private hasSpare = false;
 

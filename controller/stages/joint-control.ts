@@ -24,11 +24,11 @@ export interface JointControlConfig {
 export const DEFAULT_JOINT_CONTROL: JointControlConfig = { mode: 'servo', gravityCompensation: true };
 
 export function jointControl(configs: readonly JointControlConfig[], gravity: readonly (GravityCompensation | undefined)[]): OperatorFunction<TickFrame, TickFrame> {
-  /** The set point handed to the actuator last tick, per robot (from the first command on). */
-  const setPoint = configs.map(() => null as Float64Array | null);
-  /** Its velocity this tick (the feed-forward), and the gravity torques at it, per robot. */
-  const setVelocity = configs.map(() => null as Float64Array | null);
-  const tauG = configs.map(() => null as Float64Array | null);
+  /**
+   * Per robot, from its first command on: the set point handed to the actuator, its velocity this tick (the
+   * feed-forward) and the gravity torques at it.
+   */
+  const state = configs.map(() => null as { sp: Float64Array; vel: Float64Array; g: Float64Array } | null);
   return map((frame) => {
     const robots = frame.robots;
     const dt = frame.dt;
@@ -37,8 +37,8 @@ export function jointControl(configs: readonly JointControlConfig[], gravity: re
       const hw = rf.hw;
       const cfg = configs[i];
       const q = rf.qCommand;
-      const sp = setPoint[i] ?? (setPoint[i] = Float64Array.from(q));
-      const vel = setVelocity[i] ?? (setVelocity[i] = new Float64Array(q.length));
+      const st = state[i] ?? (state[i] = { sp: Float64Array.from(q), vel: new Float64Array(q.length), g: new Float64Array(q.length) });
+      const sp = st.sp, vel = st.vel, g = st.g;
       const joints = hw.spec.joints;
       const n = q.length;
       for (let j = 0; j < n; j++) {
@@ -49,7 +49,6 @@ export function jointControl(configs: readonly JointControlConfig[], gravity: re
         sp[j] = step === d ? q[j] : sp[j] + step;
         vel[j] = rf.safe ? 0 : step / dt;
       }
-      const g = tauG[i] ?? (tauG[i] = new Float64Array(q.length));
       const grav = cfg.gravityCompensation ? gravity[i] : undefined;
       if (grav) grav.compute(sp, g);
       const nGrav = grav ? n : 0;
