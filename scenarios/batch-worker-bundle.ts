@@ -3,10 +3,12 @@
 // transpiles and resolves some 400 modules itself, 1.6 s before its first run; the bundle is ready in 0.35 s.
 // Two workers cannot halve a batch whose start-up does not shrink. If esbuild fails, the tsx bootstrap is used.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 
 /** The .js bootstrap registers tsx in the worker thread, then imports batch-worker.ts (the fallback). */
 export const TSX_WORKER_ENTRY = new URL('./batch-worker.js', import.meta.url);
@@ -81,6 +83,7 @@ async function build(): Promise<URL> {
       outfile: tmp,
       metafile: true,
       logLevel: 'silent',
+      plugins: rxjsModulePlugin(),
       // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
       banner: { js: "import { createRequire as __steadysimRequire } from 'node:module'; const require = __steadysimRequire(import.meta.url);" },
     });
@@ -97,4 +100,16 @@ async function build(): Promise<URL> {
     rmSync(tmp, { force: true });
   }
   return pathToFileURL(outFile);
+}
+
+/**
+ * rxjs as ES modules: its package sends Node to the CommonJS build, all of which (350 kB) a bundle then parses and
+ * runs at every worker's start. The ES module build (the same version) lets esbuild keep only what the loop uses
+ * (18 kB): each worker thread is ready about 40 ms sooner. Without that build, the default resolution.
+ */
+function rxjsModulePlugin(): Plugin[] {
+  const cjs = createRequire(import.meta.url).resolve('rxjs');
+  const esm = join(dirname(dirname(cjs)), 'esm', 'index.js');
+  if (!cjs.endsWith(join('dist', 'cjs', 'index.js')) || !existsSync(esm)) return [];
+  return [{ name: 'rxjs-esm', setup: (b) => b.onResolve({ filter: /^rxjs$/ }, () => ({ path: esm })) }];
 }

@@ -8,6 +8,7 @@ import { mat4, mat4FromPose, mat4FromRows, mat4Mul, mat4ToQuat, type Mat4 } from
 import { quatConj, quatMul, quatRotateVec } from './math/quat.ts';
 import { robotGroups } from './collision-groups.ts';
 import { createJointInterfaces, EFFORT_MOTOR_FACTOR, EFFORT_MOTOR_SPEED, MODE_EFFORT, MODE_POSITION, type JointInterfaces } from './joint-interfaces.ts';
+import { clampAbs } from './math/clamp.ts';
 
 /**
  * A model of the joint sensors (encoder noise, quantisation): it rewrites the measured joint positions right
@@ -397,7 +398,7 @@ export class SimRobot {
       const raw = this.mode[j] === MODE_EFFORT
         ? this.commandEffort[j]
         : this.stiffness[j] * (this.commandPosition[j] - this.position[j]) + this.damping[j] * (this.commandVelocity[j] - this.velocity[j]);
-      this.effort[j] = raw > limit ? limit : raw < -limit ? -limit : raw;
+      this.effort[j] = clampAbs(raw, limit);
     }
   }
 

@@ -14,6 +14,7 @@ import type { ExoControlConfig, ExoControlType, ExoFrame, ExoSafetyConfig } from
 import type { ReferenceGait } from './normative-gait.ts';
 import { AssistAsNeeded } from './assist-as-needed.ts';
 import { PathTunnel } from './path-tunnel.ts';
+import { clampAbs } from '../../sim/math/clamp.ts';
 
 const DEG = Math.PI / 180;
 
@@ -25,7 +26,7 @@ export function applyHold(f: ExoFrame, s: ExoSafetyConfig): void {
     const limit = s.holdTorque * joints[j].effort * hw.effortScale[j];
     const raw = s.holdStiffness * (hw.stiffness[j] * (f.qHold[j] - hw.position[j]) - hw.damping[j] * hw.velocity[j]);
     hw.mode[j] = MODE_EFFORT;
-    hw.commandEffort[j] = raw > limit ? limit : raw < -limit ? -limit : raw;
+    hw.commandEffort[j] = clampAbs(raw, limit);
     f.tauDemand[j] = hw.commandEffort[j];
   }
 }

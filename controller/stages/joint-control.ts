@@ -13,6 +13,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { TickFrame } from '../frame.ts';
 import { MODE_EFFORT, MODE_POSITION } from '../hardware.ts';
 import type { GravityCompensation } from '../kinematics/gravity.ts';
+import { clampAbs } from '../../sim/math/clamp.ts';
 
 export type JointControlMode = 'servo' | 'pd';
 
@@ -44,7 +45,7 @@ export function jointControl(configs: readonly JointControlConfig[], gravity: re
       for (let j = 0; j < n; j++) {
         const maxStep = joints[j].velocityLimit * dt;
         const d = q[j] - sp[j];
-        const step = d > maxStep ? maxStep : d < -maxStep ? -maxStep : d;
+        const step = clampAbs(d, maxStep);
         // Within reach the set point is the command itself, to the bit (not sp + (q − sp), which may round).
         sp[j] = step === d ? q[j] : sp[j] + step;
         vel[j] = rf.safe ? 0 : step / dt;

@@ -19,6 +19,7 @@ import { LIMB_NAMES } from '../../sim/exo/exo-spec.ts';
 import { rngStream, type Rng } from '../random.ts';
 import { ThreeCompartmentFatigue, type FatigueParams } from './fatigue.ts';
 import { BciSignal, EmgSignal, type BciSignalParams, type EmgSignalParams } from './intent-signals.ts';
+import { clampAbs } from '../../sim/math/clamp.ts';
 
 export interface SpasticityParams {
   /** Limb joint (3·side + joint). */
@@ -125,7 +126,7 @@ export class PatientModel implements IntentSignals {
           this.fatigue.step(i, tl > 1 ? 1 : tl, this.dt);
           cap = max * this.fatigue.capacity(i);
         }
-        const v = b.strength[i] * (pd > cap ? cap : pd < -cap ? -cap : pd);
+        const v = b.strength[i] * clampAbs(pd, cap);
         this.voluntary[i] = v;
       }
     }

@@ -29,6 +29,7 @@ import type { MechanismJointStates, WorldMechanism } from '../world.ts';
 import { groups } from '../collision-groups.ts';
 import { BODY_STATE_FIELDS, newBodyScratch, writeBodyState } from '../body-state.ts';
 import { LIMB_NAMES, SIDES, type ExoSpec, type PatientSpec, type TrainerSpec } from './exo-spec.ts';
+import { clampAbs } from '../math/clamp.ts';
 
 /** Joint axes (y component) for hip, knee, ankle: flexion / dorsiflexion positive. */
 const AXIS_Y = [-1, 1, -1] as const;
@@ -297,7 +298,7 @@ export class SimExo implements WorldMechanism {
           w1 = Number.NaN;
         }
         if (tau > limit || tau < -limit || Number.isNaN(w1)) {
-          tau = tau > limit ? limit : tau < -limit ? -limit : tau;
+          tau = clampAbs(tau, limit);
           w1 = (I * w + dt * (tau + rhsCuff)) / (I + dt * (dc + b) + dt * dt * kc);
         }
       }
@@ -342,7 +343,7 @@ export class SimExo implements WorldMechanism {
   private driveBelt(): void {
     const dv = BELT_ACCEL * this.dt;
     const err = this.beltSpeedCommand - this.beltSpeed;
-    this.beltSpeed += err > dv ? dv : err < -dv ? -dv : err;
+    this.beltSpeed += clampAbs(err, dv);
     if (this.beltWritten !== this.beltSpeed) {
       this.tv.x = this.beltSpeed; this.tv.y = 0; this.tv.z = 0;
       this.frame!.setLinvel(this.tv, true);
