@@ -131,7 +131,8 @@ export class SimHost {
     try {
       await Promise.race([
         this.request<void>((id) => ({ kind: 'close', id })),
-        new Promise((ok) => setTimeout(ok, 10_000)),
+        // Unref'd: once the thread answers, this timer must not hold the process open for the rest of its 10 s.
+        new Promise((ok) => setTimeout(ok, 10_000).unref()),
       ]);
     } catch {
       // the thread is gone already
